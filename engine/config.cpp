@@ -1,0 +1,296 @@
+#include "engine/config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <initializer_list>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "engine/config_reader.hpp"
+
+namespace verity {
+namespace {
+
+constexpr std::uint64_t kib = 1024;
+constexpr std::uint64_t mib = 1024 * kib;
+
+/// Moves a parsed value into `target`, or passes the parse error on.
+template <class T, class U>
+tl::expected<void, std::string> store(T& target, tl::expected<U, std::string> parsed) {
+  if (!parsed)
+    return tl::unexpected(std::move(parsed.error()));
+  target = std::move(*parsed);
+  return {};
+}
+
+/// Any text, taken as it is (tokens).
+tl::expected<std::string, std::string> any_text(std::string_view text) {
+  return std::string{text};
+}
+
+/// A duration that must be longer than zero.
+tl::expected<std::chrono::milliseconds, std::string> positive_duration(std::string_view text) {
+  auto parsed = parse_duration(text);
+  if (parsed && parsed->count() == 0)
+    return tl::unexpected(std::string{"expected a duration longer than zero, e.g. 10s"});
+  return parsed;
+}
+
+/// A request body limit between 1 KiB and 64 MiB.
+tl::expected<std::uint64_t, std::string> body_size(std::string_view text) {
+  auto parsed = parse_size(text);
+  if (parsed && (*parsed < kib || *parsed > 64 * mib))
+    return tl::unexpected(std::string{"expected a size from 1KiB to 64MiB"});
+  return parsed;
+}
+
+/// Parses `text` as the value of key `id` into its field of `c`.
+tl::expected<void, std::string> assign(config& c, key_id id, std::string_view text) {
+  switch (id) {
+    case key_id::listen: return store(c.listen, parse_endpoint(text));
+    case key_id::data_dir: return store(c.data_dir, parse_directory(text));
+    case key_id::public_url: return store(c.public_url, parse_http_url(text));
+    case key_id::api_keys: return store(c.api_keys, parse_api_keys(text));
+    case key_id::twilio_account_sid: return store(c.twilio.account_sid, parse_sid(text, "AC"));
+    case key_id::twilio_auth_token: return store(c.twilio.auth_token, any_text(text));
+    case key_id::twilio_auth_token_previous:
+      return store(c.twilio.auth_token_previous, any_text(text));
+    case key_id::twilio_phone_number: return store(c.twilio.phone_number, parse_sender(text));
+    case key_id::twilio_whatsapp_number:
+      return store(c.twilio.whatsapp_number, parse_sender(text));
+    case key_id::twilio_messaging_service_sid:
+      return store(c.twilio.messaging_service_sid, parse_sid(text, "MG"));
+    case key_id::twilio_whatsapp_template_sid:
+      return store(c.twilio.whatsapp_template_sid, parse_sid(text, "HX"));
+    case key_id::twilio_api_base: return store(c.twilio.api_base, parse_http_url(text));
+    case key_id::delivery_timeout: return store(c.delivery_timeout, positive_duration(text));
+    case key_id::code_ttl: return store(c.code_ttl, positive_duration(text));
+    case key_id::code_length: return store(c.code_length, parse_whole_number(text, 4, 10));
+    case key_id::max_checks: return store(c.max_checks, parse_whole_number(text, 1, 100));
+    case key_id::send_limit: return store(c.send_limit, parse_rate(text));
+    case key_id::fallback: return store(c.fallback, parse_fallback(text));
+    case key_id::sync: return store(c.sync, parse_bool(text));
+    case key_id::retention: return store(c.retention, positive_duration(text));
+    case key_id::max_body: return store(c.max_body, body_size(text));
+    case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
+    case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
+    case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
+    case key_id::allow_insecure_callbacks:
+      return store(c.allow_insecure_callbacks, parse_bool(text));
+    case key_id::net_threads: return store(c.net_threads, parse_whole_number(text, 1, 64));
+    case key_id::workers: return store(c.workers, parse_whole_number(text, 0, 256));
+    case key_id::shards: return store(c.shards, parse_whole_number(text, 1, 1024));
+    case key_id::log_level: return store(c.log_level, parse_severity(text));
+    case key_id::code_secret: return store(c.code_secret, parse_code_secret(text));
+  }
+  return tl::unexpected(std::string{"expected a known key"});
+}
+
+/// The canonical text of key `id`'s value in `c`.
+std::string show(const config& c, key_id id) {
+  switch (id) {
+    case key_id::listen: return c.listen.to_string();
+    case key_id::data_dir: return c.data_dir.string();
+    case key_id::public_url: return c.public_url;
+    case key_id::api_keys: return join_api_keys(c.api_keys);
+    case key_id::twilio_account_sid: return c.twilio.account_sid;
+    case key_id::twilio_auth_token: return c.twilio.auth_token;
+    case key_id::twilio_auth_token_previous: return c.twilio.auth_token_previous;
+    case key_id::twilio_phone_number: return c.twilio.phone_number;
+    case key_id::twilio_whatsapp_number: return c.twilio.whatsapp_number;
+    case key_id::twilio_messaging_service_sid: return c.twilio.messaging_service_sid;
+    case key_id::twilio_whatsapp_template_sid: return c.twilio.whatsapp_template_sid;
+    case key_id::twilio_api_base: return c.twilio.api_base;
+    case key_id::delivery_timeout: return format_duration(c.delivery_timeout);
+    case key_id::code_ttl: return format_duration(c.code_ttl);
+    case key_id::code_length: return std::to_string(c.code_length);
+    case key_id::max_checks: return std::to_string(c.max_checks);
+    case key_id::send_limit: return format_rate(c.send_limit);
+    case key_id::fallback: return std::string{to_string(c.fallback)};
+    case key_id::sync: return std::string{format_bool(c.sync)};
+    case key_id::retention: return format_duration(c.retention);
+    case key_id::max_body: return format_size(c.max_body);
+    case key_id::header_timeout: return format_duration(c.header_timeout);
+    case key_id::ip_limit: return format_rate(c.ip_limit);
+    case key_id::prefix_limit: return format_rate(c.prefix_limit);
+    case key_id::allow_insecure_callbacks:
+      return std::string{format_bool(c.allow_insecure_callbacks)};
+    case key_id::net_threads: return std::to_string(c.net_threads);
+    case key_id::workers: return std::to_string(c.workers);
+    case key_id::shards: return std::to_string(c.shards);
+    case key_id::log_level: return std::string{to_string(c.log_level)};
+    case key_id::code_secret: return c.code_secret;
+  }
+  return {};
+}
+
+/// A configuration being built from raw values, with the problems found so far.
+struct loading {
+  raw_settings raw;
+  config result;
+  std::set<key_id> failed;
+
+  /// True when every key of `ids` parsed, so a rule over them can be checked.
+  bool parsed(std::initializer_list<key_id> ids) const {
+    return std::none_of(ids.begin(), ids.end(), [&](key_id id) { return failed.contains(id); });
+  }
+
+  /// Records that the value of `id` does not meet `expectation`.
+  void report(key_id id, std::string_view expectation) {
+    raw.problems.push_back(problem_line(key_info(id), raw.values.at(id), expectation));
+    failed.insert(id);
+  }
+};
+
+/// Parses every key's text; the public URL defaults to "http://<listen>".
+void assign_all(loading& state) {
+  for (const auto& key : config_keys()) {
+    auto& value = state.raw.values.at(key.id);
+    if (key.id == key_id::public_url && value.origin.kind == source_kind::default_value) {
+      if (!state.parsed({key_id::listen}))
+        continue;
+      value.text = "http://" + state.result.listen.to_string();
+    }
+    if (auto assigned = assign(state.result, key.id, value.text); !assigned)
+      state.report(key.id, assigned.error());
+  }
+}
+
+/// The account SID and the auth token come together; a previous token needs a current one.
+void check_credentials_pair(loading& state) {
+  const auto& twilio = state.result.twilio;
+  if (!state.parsed({key_id::twilio_account_sid, key_id::twilio_auth_token}))
+    return;
+  if (!twilio.account_sid.empty() && twilio.auth_token.empty())
+    state.report(key_id::twilio_auth_token, "expected a value when TWILIO_ACCOUNT_SID is set");
+  if (twilio.account_sid.empty() && !twilio.auth_token.empty())
+    state.report(key_id::twilio_account_sid, "expected an account SID (AC followed by 32 hex "
+                                             "digits) when TWILIO_AUTH_TOKEN is set");
+  if (twilio.auth_token.empty() && !twilio.auth_token_previous.empty())
+    state.report(key_id::twilio_auth_token_previous,
+                 "expected no previous token while TWILIO_AUTH_TOKEN is unset");
+}
+
+/// Real credentials need something to send from.
+void check_sender(loading& state) {
+  const auto& c = state.result;
+  if (!state.parsed({key_id::twilio_account_sid, key_id::twilio_auth_token,
+                     key_id::twilio_phone_number, key_id::twilio_whatsapp_number,
+                     key_id::twilio_messaging_service_sid}) || c.uses_simulator())
+    return;
+  if (c.twilio.phone_number.empty() && c.twilio.whatsapp_number.empty()
+      && c.twilio.messaging_service_sid.empty())
+    state.report(key_id::twilio_phone_number,
+                 "expected a sender while Twilio credentials are set: set TWILIO_PHONE_NUMBER, "
+                 "TWILIO_WHATSAPP_NUMBER or TWILIO_MESSAGING_SERVICE_SID");
+}
+
+/// Real credentials need an https public URL, unless insecure callbacks are allowed.
+void check_callback_scheme(loading& state) {
+  const auto& c = state.result;
+  if (!state.parsed({key_id::public_url, key_id::twilio_account_sid, key_id::twilio_auth_token,
+                     key_id::allow_insecure_callbacks})
+      || c.uses_simulator() || c.allow_insecure_callbacks || !is_plain_http(c.public_url))
+    return;
+  state.report(key_id::public_url,
+               "expected an https URL while Twilio credentials are set (Twilio's webhooks must "
+               "use HTTPS); set VERITY_ALLOW_INSECURE_CALLBACKS=true to allow http");
+}
+
+/// A delivery confirmation cannot be awaited longer than the code lives.
+void check_delivery_timeout(loading& state) {
+  const auto& c = state.result;
+  if (state.parsed({key_id::delivery_timeout, key_id::code_ttl})
+      && c.delivery_timeout > c.code_ttl)
+    state.report(key_id::delivery_timeout,
+                 "expected at most VERITY_CODE_TTL (" + format_duration(c.code_ttl) + ")");
+}
+
+/// The rules that involve more than one key, checked once every key has parsed.
+constexpr std::array<void (*)(loading&), 4> rules{
+  check_credentials_pair,
+  check_sender,
+  check_callback_scheme,
+  check_delivery_timeout,
+};
+
+/// How check-config shows where a value came from.
+std::string describe_origin(const value_origin& origin) {
+  switch (origin.kind) {
+    case source_kind::default_value: return "default";
+    case source_kind::file: return "file " + origin.name;
+    case source_kind::environment: return "environment " + origin.name;
+    case source_kind::flag: return "flag " + origin.name;
+  }
+  return {};
+}
+
+} // namespace
+
+bool config::uses_simulator() const {
+  return twilio.account_sid.empty() || twilio.auth_token.empty();
+}
+
+std::uint32_t config::worker_threads() const {
+  if (workers != 0)
+    return workers;
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+std::string config_error::to_string() const {
+  std::string text;
+  for (const auto& line : problems)
+    text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+std::optional<std::string> read_process_environment(std::string_view name) {
+  const char* value = std::getenv(std::string{name}.c_str());
+  if (value == nullptr)
+    return std::nullopt;
+  return std::string{value};
+}
+
+tl::expected<config, config_error> load_config(const config_sources& sources) {
+  loading state{read_settings(sources), {}, {}};
+  assign_all(state);
+  for (auto rule : rules)
+    rule(state);
+  if (!state.raw.problems.empty())
+    return tl::unexpected(config_error{std::move(state.raw.problems)});
+  for (const auto& [id, value] : state.raw.values)
+    state.result.origins[id] = value.origin;
+  return std::move(state.result);
+}
+
+config default_config() {
+  config_sources defaults;
+  defaults.env = [](std::string_view) { return std::optional<std::string>{}; };
+  return load_config(defaults).value();
+}
+
+std::string describe_effective(const config& settings) {
+  auto keys = config_keys();
+  auto widest_env = std::max_element(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+                      return a.env.size() < b.env.size();
+                    })->env.size();
+  std::string text;
+  for (const auto& key : keys) {
+    auto value = show(settings, key.id);
+    if (value.empty())
+      value = "<unset>";
+    else if (key.secret)
+      value = "<redacted>";
+    auto origin = settings.origins.find(key.id);
+    auto name = std::string{key.env};
+    name.resize(std::max(name.size(), widest_env), ' ');
+    text += name + " = " + value + " ("
+            + (origin == settings.origins.end() ? "default" : describe_origin(origin->second))
+            + ")\n";
+  }
+  return text;
+}
+
+} // namespace verity

@@ -1,0 +1,246 @@
+#include "engine/config_values.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include <curl/curl.h>
+
+#include "engine/phone.hpp"
+
+namespace verity {
+namespace {
+
+constexpr std::string_view endpoint_expected =
+  "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080 (port 0 to 65535)";
+constexpr std::string_view url_expected =
+  "expected an http or https URL without query or fragment, e.g. https://verity.example.com";
+
+/// Names of the values of an enumeration.
+template <class E, std::size_t N>
+using name_table = std::array<std::pair<std::string_view, E>, N>;
+
+constexpr name_table<fallback_policy, 3> fallback_names{{
+  {"manual", fallback_policy::manual},
+  {"auto", fallback_policy::automatic},
+  {"none", fallback_policy::none},
+}};
+
+constexpr name_table<severity, 6> severity_names{{
+  {"trace", severity::trace},
+  {"debug", severity::debug},
+  {"info", severity::info},
+  {"warn", severity::warn},
+  {"error", severity::error},
+  {"off", severity::off},
+}};
+
+/// `text` in lower case (ASCII).
+std::string lower(std::string_view text) {
+  std::string result{text};
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+/// `text` without surrounding whitespace.
+std::string_view trim(std::string_view text) {
+  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!text.empty() && space(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && space(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return text;
+}
+
+/// The value named `text` (any case) in `names`, or `expectation` as the error.
+template <class E, std::size_t N>
+tl::expected<E, std::string> parse_choice(std::string_view text, const name_table<E, N>& names,
+                                          std::string_view expectation) {
+  auto wanted = lower(text);
+  for (const auto& [name, value] : names)
+    if (name == wanted)
+      return value;
+  return tl::unexpected(std::string{expectation});
+}
+
+/// The name of `value` in `names`.
+template <class E, std::size_t N>
+std::string_view name_of(E value, const name_table<E, N>& names) {
+  auto found = std::find_if(names.begin(), names.end(),
+                            [&](const auto& entry) { return entry.second == value; });
+  return found == names.end() ? std::string_view{} : found->first;
+}
+
+/// Parses a port: digits only, 0 to 65535.
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  std::uint16_t port = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size())
+    return std::nullopt;
+  return port;
+}
+
+/// True when `host` is a plausible name or IPv4 address: no spaces, colons, brackets or slashes.
+bool plain_host(std::string_view host) {
+  return !host.empty() && std::none_of(host.begin(), host.end(), [](unsigned char c) {
+    return std::isspace(c) != 0 || c == ':' || c == '[' || c == ']' || c == '/';
+  });
+}
+
+/// Owns a CURLU handle.
+struct url_deleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+
+/// Part `part` of `url`, or "" when it has none.
+std::string url_part(CURLU* url, CURLUPart part) {
+  char* value = nullptr;
+  if (curl_url_get(url, part, &value, 0) != CURLUE_OK)
+    return {};
+  std::unique_ptr<char, decltype(&curl_free)> owned{value, &curl_free};
+  return owned ? std::string{owned.get()} : std::string{};
+}
+
+/// True when `host` looks like an IPv6 address (with an optional "%zone").
+bool ipv6_literal(std::string_view host) {
+  return host.find(':') != std::string_view::npos
+         && std::all_of(host.begin(), host.end(), [](unsigned char c) {
+              return std::isalnum(c) != 0 || c == ':' || c == '.' || c == '%';
+            });
+}
+
+/// True when every character of `text` is a hex digit.
+bool is_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+} // namespace
+
+std::string endpoint::to_string() const {
+  auto shown = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  return shown + ":" + std::to_string(port);
+}
+
+tl::expected<endpoint, std::string> parse_endpoint(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos)
+    return tl::unexpected(std::string{endpoint_expected});
+  auto host = text.substr(0, colon);
+  auto port = parse_port(text.substr(colon + 1));
+  bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed)
+    host = host.substr(1, host.size() - 2);
+  bool host_ok = bracketed ? ipv6_literal(host) : plain_host(host);
+  if (!port || !host_ok)
+    return tl::unexpected(std::string{endpoint_expected});
+  return endpoint{std::string{host}, *port};
+}
+
+std::string_view to_string(fallback_policy policy) {
+  return name_of(policy, fallback_names);
+}
+
+tl::expected<fallback_policy, std::string> parse_fallback(std::string_view text) {
+  return parse_choice(text, fallback_names, "expected manual, auto or none");
+}
+
+std::string_view to_string(severity level) {
+  return name_of(level, severity_names);
+}
+
+tl::expected<severity, std::string> parse_severity(std::string_view text) {
+  return parse_choice(text, severity_names, "expected trace, debug, info, warn, error or off");
+}
+
+tl::expected<std::uint32_t, std::string> parse_whole_number(std::string_view text,
+                                                            std::uint32_t min, std::uint32_t max) {
+  std::uint64_t number = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || number < min
+      || number > max)
+    return tl::unexpected("expected a whole number from " + std::to_string(min) + " to "
+                          + std::to_string(max));
+  return static_cast<std::uint32_t>(number);
+}
+
+tl::expected<std::string, std::string> parse_http_url(std::string_view text) {
+  std::unique_ptr<CURLU, url_deleter> url{curl_url()};
+  std::string copy{text};
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK)
+    return tl::unexpected(std::string{url_expected});
+  auto scheme = lower(url_part(url.get(), CURLUPART_SCHEME));
+  if ((scheme != "http" && scheme != "https") || url_part(url.get(), CURLUPART_HOST).empty()
+      || copy.find_first_of("?#") != std::string::npos)
+    return tl::unexpected(std::string{url_expected});
+  while (copy.ends_with('/'))
+    copy.pop_back();
+  return copy;
+}
+
+bool is_plain_http(std::string_view url) {
+  return lower(url.substr(0, 7)) == "http://";
+}
+
+tl::expected<std::string, std::string> parse_sid(std::string_view text, std::string_view prefix) {
+  auto rest = text.substr(std::min(prefix.size(), text.size()));
+  if (text.empty() || (text.starts_with(prefix) && rest.size() == 32 && is_hex(rest)))
+    return std::string{text};
+  return tl::unexpected("expected " + std::string{prefix} + " followed by 32 hex digits");
+}
+
+tl::expected<std::string, std::string> parse_sender(std::string_view text) {
+  if (text.empty())
+    return std::string{};
+  constexpr std::string_view expectation = "expected a valid number in E.164 form, e.g. "
+                                           "+14155552671";
+  auto number = strip_whatsapp_prefix(text);
+  if (!number.starts_with('+'))
+    return tl::unexpected(std::string{expectation});
+  auto parsed = parse_phone(number);
+  if (!parsed)
+    return tl::unexpected(std::string{expectation} + " (" + parsed.error() + ")");
+  return parsed->e164;
+}
+
+tl::expected<std::vector<std::string>, std::string> parse_api_keys(std::string_view text) {
+  std::vector<std::string> keys;
+  if (text.empty())
+    return keys;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto comma = std::min(text.find(',', start), text.size());
+    auto key = trim(text.substr(start, comma - start));
+    if (key.empty())
+      return tl::unexpected(std::string{"expected comma-separated API keys, none of them empty"});
+    keys.emplace_back(key);
+    start = comma + 1;
+  }
+  return keys;
+}
+
+std::string join_api_keys(const std::vector<std::string>& keys) {
+  std::string text;
+  for (const auto& key : keys)
+    text += (text.empty() ? "" : ",") + key;
+  return text;
+}
+
+tl::expected<std::filesystem::path, std::string> parse_directory(std::string_view text) {
+  if (text.empty())
+    return tl::unexpected(std::string{"expected a directory path"});
+  return std::filesystem::path{text};
+}
+
+tl::expected<std::string, std::string> parse_code_secret(std::string_view text) {
+  if (!text.empty() && text.size() < 16)
+    return tl::unexpected(std::string{"expected at least 16 characters, or no value to have "
+                                      "one generated in the data directory"});
+  return std::string{text};
+}
+
+} // namespace verity

@@ -1,0 +1,387 @@
+#include "engine/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+
+namespace verity {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string account_sid = "AC0123456789abcdef0123456789ABCDEF";
+const std::string auth_token = "f00dfeedf00dfeedf00dfeedf00dfeed";
+const std::string sender = "+14155552671";
+
+class config_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::random_device seed;
+    dir_ = std::filesystem::temp_directory_path()
+           / ("verity-config-test-" + std::to_string(seed()) + std::to_string(seed()));
+    std::filesystem::create_directories(dir_);
+  }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  /// Writes `text` as the TOML file of the next load.
+  void write_file(std::string_view text) {
+    file_ = dir_ / "verity.toml";
+    std::ofstream{file_} << text;
+  }
+
+  /// Sets real Twilio credentials and a sender, with an https public URL.
+  void use_twilio() {
+    env_["TWILIO_ACCOUNT_SID"] = account_sid;
+    env_["TWILIO_AUTH_TOKEN"] = auth_token;
+    env_["TWILIO_PHONE_NUMBER"] = sender;
+    env_["VERITY_PUBLIC_URL"] = "https://verity.example.com";
+  }
+
+  tl::expected<config, config_error> load() const {
+    config_sources sources;
+    sources.file = file_;
+    sources.env = [this](std::string_view name) -> std::optional<std::string> {
+      auto found = env_.find(name);
+      return found == env_.end() ? std::nullopt : std::optional{found->second};
+    };
+    sources.flags = flags_;
+    return load_config(sources);
+  }
+
+  /// The problems of a load that must fail, joined by newlines.
+  std::string problems() const {
+    auto loaded = load();
+    EXPECT_FALSE(loaded) << "the configuration was accepted";
+    return loaded ? std::string{} : loaded.error().to_string();
+  }
+
+  /// The configuration of a load that must succeed.
+  config loaded() const {
+    auto result = load();
+    EXPECT_TRUE(result) << (result ? "" : result.error().to_string());
+    return result ? *result : config{};
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path file_;
+  std::map<std::string, std::string, std::less<>> env_;
+  std::map<std::string, std::string, std::less<>> flags_;
+};
+
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_F(config_test, defaults_follow_the_contract) {
+  auto c = loaded();
+  EXPECT_EQ(c.listen.host, "127.0.0.1");
+  EXPECT_EQ(c.listen.port, 8080);
+  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
+  EXPECT_TRUE(c.api_keys.empty());
+  EXPECT_TRUE(c.uses_simulator());
+  EXPECT_EQ(c.twilio.api_base, "https://api.twilio.com");
+  EXPECT_EQ(c.delivery_timeout, 10s);
+  EXPECT_EQ(c.code_ttl, 15min);
+  EXPECT_EQ(c.code_length, 6U);
+  EXPECT_EQ(c.max_checks, 5U);
+  EXPECT_EQ(c.send_limit, (rate_limit{5, 10min}));
+  EXPECT_EQ(c.fallback, fallback_policy::manual);
+  EXPECT_TRUE(c.sync);
+  EXPECT_EQ(c.retention, 24h * 90);
+  EXPECT_EQ(c.max_body, 64U * 1024);
+  EXPECT_EQ(c.header_timeout, 10s);
+  EXPECT_EQ(c.ip_limit, (rate_limit{120, 1min}));
+  EXPECT_EQ(c.prefix_limit, (rate_limit{1000, 10min}));
+  EXPECT_FALSE(c.allow_insecure_callbacks);
+  EXPECT_EQ(c.net_threads, 1U);
+  EXPECT_EQ(c.workers, 0U);
+  EXPECT_GE(c.worker_threads(), 1U);
+  EXPECT_EQ(c.shards, 16U);
+  EXPECT_EQ(c.log_level, severity::info);
+  EXPECT_TRUE(c.code_secret.empty());
+  EXPECT_EQ(describe_effective(default_config()), describe_effective(c));
+}
+
+TEST_F(config_test, the_key_table_follows_the_naming_rule) {
+  for (const auto& key : config_keys()) {
+    auto name = std::string{key.env};
+    if (name.starts_with("VERITY_"))
+      name.erase(0, 7);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (auto underscore = name.find('_'); underscore != std::string::npos)
+      name[underscore] = '.';
+    EXPECT_EQ(key.file_key, name);
+    EXPECT_EQ(flag_name(key), "--" + name);
+    EXPECT_EQ(&key_info(key.id), &key);
+    EXPECT_EQ(find_file_key(key.file_key), &key);
+    EXPECT_FALSE(key.description.empty()) << key.env;
+  }
+  EXPECT_EQ(config_keys().size(), 30U);
+  EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
+  EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
+  EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
+  std::vector<std::string_view> secrets;
+  for (const auto& key : config_keys())
+    if (key.secret)
+      secrets.push_back(key.env);
+  EXPECT_EQ(secrets, (std::vector<std::string_view>{"VERITY_API_KEYS", "TWILIO_AUTH_TOKEN",
+                                                    "TWILIO_AUTH_TOKEN_PREVIOUS",
+                                                    "VERITY_CODE_SECRET"}));
+}
+
+TEST_F(config_test, file_then_environment_then_flags_override) {
+  write_file("code.ttl = \"20m\"\ndelivery.timeout = \"11s\"\nmax.checks = 7\nsync = false\n");
+  env_["VERITY_DELIVERY_TIMEOUT"] = "12s";
+  env_["VERITY_MAX_CHECKS"] = "8";
+  flags_["max.checks"] = "9";
+  auto c = loaded();
+  EXPECT_EQ(c.code_ttl, 20min);
+  EXPECT_EQ(c.delivery_timeout, 12s);
+  EXPECT_EQ(c.max_checks, 9U);
+  EXPECT_FALSE(c.sync);
+  EXPECT_EQ(c.origins.at(key_id::code_ttl).kind, source_kind::file);
+  EXPECT_EQ(c.origins.at(key_id::delivery_timeout).name, "VERITY_DELIVERY_TIMEOUT");
+  EXPECT_EQ(c.origins.at(key_id::max_checks).name, "--max.checks");
+  EXPECT_EQ(c.origins.at(key_id::code_length).kind, source_kind::default_value);
+  auto described = describe_effective(c);
+  EXPECT_TRUE(contains(described, "= 20m (file " + file_.string() + ")")) << described;
+  EXPECT_TRUE(contains(described, "= 12s (environment VERITY_DELIVERY_TIMEOUT)")) << described;
+  EXPECT_TRUE(contains(described, "= 9 (flag --max.checks)")) << described;
+  EXPECT_TRUE(contains(described, "= 6 (default)")) << described;
+}
+
+TEST_F(config_test, toml_tables_and_dotted_keys_are_the_same) {
+  write_file("listen = \"[::1]:0\"\n[twilio]\napi_base = \"http://127.0.0.1:9/\"\n"
+             "[api]\nkeys = [\"one\", \"two\"]\n[code]\nlength = 8\n");
+  auto c = loaded();
+  EXPECT_EQ(c.listen.host, "::1");
+  EXPECT_EQ(c.listen.port, 0);
+  EXPECT_EQ(c.public_url, "http://[::1]:0");
+  EXPECT_EQ(c.twilio.api_base, "http://127.0.0.1:9");
+  EXPECT_EQ(c.api_keys, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(c.code_length, 8U);
+}
+
+TEST_F(config_test, empty_environment_variables_count_as_unset) {
+  write_file("code.length = 7\n");
+  env_["VERITY_CODE_LENGTH"] = "";
+  env_["TWILIO_ACCOUNT_SID"] = "";
+  EXPECT_EQ(loaded().code_length, 7U);
+  flags_["data.dir"] = "";
+  EXPECT_TRUE(contains(problems(), "VERITY_DATA_DIR: value '' is invalid: expected"));
+}
+
+TEST_F(config_test, api_base_url_is_an_alias_of_the_public_url) {
+  env_["API_BASE_URL"] = "https://seed.example.com/";
+  auto c = loaded();
+  EXPECT_EQ(c.public_url, "https://seed.example.com");
+  EXPECT_EQ(c.origins.at(key_id::public_url).name, "API_BASE_URL");
+  env_["VERITY_PUBLIC_URL"] = "https://verity.example.com";
+  EXPECT_EQ(loaded().public_url, "https://verity.example.com");
+  env_.erase("VERITY_PUBLIC_URL");
+  env_["API_BASE_URL"] = "seed.example.com";
+  EXPECT_TRUE(contains(problems(), "API_BASE_URL: value 'seed.example.com' is invalid: expected"));
+}
+
+TEST_F(config_test, unknown_toml_keys_are_named) {
+  write_file("[delivery]\ntimeot = \"10s\"\n");
+  auto text = problems();
+  EXPECT_TRUE(contains(text, file_.string() + ":2:1: unknown key 'delivery.timeot'")) << text;
+}
+
+TEST_F(config_test, toml_syntax_errors_name_file_line_and_column) {
+  write_file("listen = \"127.0.0.1:8080\"\ncode.length = \n");
+  auto text = problems();
+  EXPECT_TRUE(contains(text, file_.string() + ":2:")) << text;
+  EXPECT_TRUE(contains(text, "invalid TOML")) << text;
+}
+
+TEST_F(config_test, toml_values_of_other_types_are_refused) {
+  write_file("delivery.timeout = 1.5\n");
+  auto text = problems();
+  EXPECT_TRUE(contains(text, "VERITY_DELIVERY_TIMEOUT: value '1.5' is invalid: expected a string"))
+    << text;
+}
+
+TEST_F(config_test, a_missing_file_is_reported) {
+  file_ = dir_ / "absent.toml";
+  EXPECT_TRUE(contains(problems(), "absent.toml: cannot read the configuration file"));
+}
+
+TEST_F(config_test, toml_text_can_stand_in_for_the_file) {
+  config_sources sources;
+  sources.file = "inline.toml";
+  sources.file_text = "code.length = 9\nbogus = 1\n";
+  sources.env = [](std::string_view) { return std::optional<std::string>{}; };
+  auto result = load_config(sources);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().problems,
+            (std::vector<std::string>{"inline.toml:2:1: unknown key 'bogus' (verity --help lists "
+                                      "every key)"}));
+}
+
+TEST_F(config_test, every_problem_is_reported_together) {
+  write_file("nope = 1\n");
+  env_["VERITY_CODE_LENGTH"] = "3";
+  env_["VERITY_MAX_BODY"] = "2KB";
+  flags_["log.level"] = "loud";
+  flags_["no.such"] = "x";
+  auto loaded = load();
+  ASSERT_FALSE(loaded);
+  const auto& lines = loaded.error().problems;
+  ASSERT_EQ(lines.size(), 5U) << loaded.error().to_string();
+  for (auto part : {"unknown key 'nope'", "VERITY_CODE_LENGTH: value '3' is invalid: expected",
+                    "VERITY_MAX_BODY: value '2KB' is invalid: expected",
+                    "VERITY_LOG_LEVEL: value 'loud' is invalid: expected", "--no.such"})
+    EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                            [&](const std::string& line) { return contains(line, part); }),
+              1)
+      << part;
+}
+
+/// A value that must be refused, and how its error line shows it.
+struct invalid_case {
+  std::string env;
+  std::string value;
+  std::string shown; ///< "" when the value is shown as is.
+};
+
+TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
+  const std::vector<invalid_case> cases{
+    {"VERITY_LISTEN", "8080", ""}, {"VERITY_LISTEN", ":8080", ""},
+    {"VERITY_LISTEN", "::1:8080", ""}, {"VERITY_LISTEN", "[::1]", ""},
+    {"VERITY_LISTEN", "localhost:65536", ""}, {"VERITY_LISTEN", "[]:80", ""},
+    {"VERITY_PUBLIC_URL", "ftp://x.example", ""}, {"VERITY_PUBLIC_URL", "x.example", ""},
+    {"VERITY_PUBLIC_URL", "https://x.example/?a=1", ""},
+    {"VERITY_PUBLIC_URL", "https://x.example/#top", ""},
+    {"TWILIO_API_BASE", "api.twilio.com", ""}, {"TWILIO_API_BASE", "mailto:a@b.c", ""},
+    {"TWILIO_MESSAGING_SERVICE_SID", "MG123", ""},
+    {"TWILIO_MESSAGING_SERVICE_SID", "AC0123456789abcdef0123456789abcdef", ""},
+    {"TWILIO_WHATSAPP_TEMPLATE_SID", "HX0123456789abcdef0123456789abcdeg", ""},
+    {"TWILIO_PHONE_NUMBER", "4155552671", ""}, {"TWILIO_PHONE_NUMBER", "+1555", ""},
+    {"TWILIO_WHATSAPP_NUMBER", "whatsapp:+12", ""},
+    {"VERITY_DELIVERY_TIMEOUT", "0s", ""}, {"VERITY_DELIVERY_TIMEOUT", "10", ""},
+    {"VERITY_CODE_TTL", "0m", ""}, {"VERITY_RETENTION", "36501d", ""},
+    {"VERITY_HEADER_TIMEOUT", "0ms", ""}, {"VERITY_CODE_LENGTH", "3", ""},
+    {"VERITY_CODE_LENGTH", "11", ""}, {"VERITY_CODE_LENGTH", "six", ""},
+    {"VERITY_MAX_CHECKS", "0", ""}, {"VERITY_MAX_CHECKS", "101", ""},
+    {"VERITY_SEND_LIMIT", "0/10m", ""}, {"VERITY_IP_LIMIT", "120/0m", ""},
+    {"VERITY_PREFIX_LIMIT", "1000", ""}, {"VERITY_FALLBACK", "automatic", ""},
+    {"VERITY_SYNC", "maybe", ""}, {"VERITY_ALLOW_INSECURE_CALLBACKS", "perhaps", ""},
+    {"VERITY_MAX_BODY", "1023", ""}, {"VERITY_MAX_BODY", "65MiB", ""},
+    {"VERITY_NET_THREADS", "0", ""}, {"VERITY_NET_THREADS", "65", ""},
+    {"VERITY_WORKERS", "257", ""}, {"VERITY_WORKERS", "-1", ""},
+    {"VERITY_SHARDS", "0", ""}, {"VERITY_SHARDS", "1025", ""},
+    {"VERITY_LOG_LEVEL", "verbose", ""},
+    {"VERITY_API_KEYS", "a,,b", "<redacted>"}, {"VERITY_API_KEYS", "a, ", "<redacted>"},
+    {"VERITY_CODE_SECRET", "short-secret", "<redacted>"},
+  };
+  for (const auto& [env, value, shown] : cases) {
+    env_ = {{env, value}};
+    auto text = problems();
+    auto expected_start = env + ": value '" + (shown.empty() ? value : shown)
+                          + "' is invalid: expected ";
+    EXPECT_EQ(text.rfind(expected_start, 0), 0U) << env << "=" << value << " gave: " << text;
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+  }
+}
+
+TEST_F(config_test, valid_values_are_normalized) {
+  env_ = {{"VERITY_LISTEN", "localhost:0"},
+          {"VERITY_API_KEYS", " one , two "},
+          {"TWILIO_WHATSAPP_NUMBER", "whatsapp:+1 415 555 2671"},
+          {"TWILIO_MESSAGING_SERVICE_SID", "MG0123456789abcdef0123456789abcdef"},
+          {"TWILIO_WHATSAPP_TEMPLATE_SID", "HX0123456789ABCDEF0123456789abcdef"},
+          {"VERITY_FALLBACK", "AUTO"},
+          {"VERITY_LOG_LEVEL", "Warn"},
+          {"VERITY_SYNC", "off"},
+          {"VERITY_WORKERS", "3"},
+          {"VERITY_CODE_SECRET", "0123456789abcdef"}};
+  auto c = loaded();
+  EXPECT_EQ(c.listen.to_string(), "localhost:0");
+  EXPECT_EQ(c.api_keys, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(c.twilio.whatsapp_number, sender);
+  EXPECT_EQ(c.fallback, fallback_policy::automatic);
+  EXPECT_EQ(c.log_level, severity::warn);
+  EXPECT_FALSE(c.sync);
+  EXPECT_EQ(c.worker_threads(), 3U);
+  EXPECT_EQ(c.code_secret, "0123456789abcdef");
+}
+
+TEST_F(config_test, credentials_need_both_sid_and_token) {
+  env_ = {{"TWILIO_ACCOUNT_SID", account_sid}};
+  EXPECT_TRUE(contains(problems(), "TWILIO_AUTH_TOKEN: value '' is invalid: expected"));
+  env_ = {{"TWILIO_AUTH_TOKEN", auth_token}};
+  auto text = problems();
+  EXPECT_TRUE(contains(text, "TWILIO_ACCOUNT_SID: value '' is invalid: expected")) << text;
+  EXPECT_FALSE(contains(text, auth_token)) << "secrets never appear in errors";
+  env_ = {{"TWILIO_ACCOUNT_SID", "AC123"}, {"TWILIO_AUTH_TOKEN", auth_token}};
+  EXPECT_EQ(problems().rfind("TWILIO_ACCOUNT_SID: value 'AC123' is invalid: expected AC followed "
+                             "by 32 hex digits", 0), 0U);
+  env_ = {{"TWILIO_AUTH_TOKEN_PREVIOUS", auth_token}};
+  EXPECT_EQ(problems().rfind("TWILIO_AUTH_TOKEN_PREVIOUS: value '<redacted>' is invalid", 0), 0U);
+}
+
+TEST_F(config_test, real_credentials_need_a_sender) {
+  use_twilio();
+  env_.erase("TWILIO_PHONE_NUMBER");
+  EXPECT_TRUE(contains(problems(), "TWILIO_PHONE_NUMBER: value '' is invalid: expected a sender"));
+  env_["TWILIO_MESSAGING_SERVICE_SID"] = "MG0123456789abcdef0123456789abcdef";
+  auto c = loaded();
+  EXPECT_FALSE(c.uses_simulator());
+  EXPECT_EQ(c.twilio.account_sid, account_sid);
+  EXPECT_EQ(c.twilio.auth_token, auth_token);
+}
+
+TEST_F(config_test, real_credentials_refuse_http_callbacks_unless_allowed) {
+  use_twilio();
+  EXPECT_EQ(loaded().public_url, "https://verity.example.com");
+  env_["VERITY_PUBLIC_URL"] = "HTTP://verity.example.com";
+  EXPECT_EQ(problems().rfind("VERITY_PUBLIC_URL: value 'HTTP://verity.example.com' is invalid: "
+                             "expected an https URL", 0), 0U);
+  env_.erase("VERITY_PUBLIC_URL");
+  EXPECT_TRUE(contains(problems(), "VERITY_PUBLIC_URL: value 'http://127.0.0.1:8080' is invalid"))
+    << "the derived default is checked too";
+  flags_["allow.insecure_callbacks"] = "true";
+  EXPECT_EQ(loaded().public_url, "http://127.0.0.1:8080");
+  env_ = {{"VERITY_PUBLIC_URL", "http://verity.example.com"}};
+  flags_.clear();
+  EXPECT_TRUE(loaded().uses_simulator()) << "the simulator takes http";
+}
+
+TEST_F(config_test, delivery_timeout_must_fit_in_the_code_lifetime) {
+  env_ = {{"VERITY_DELIVERY_TIMEOUT", "16m"}};
+  EXPECT_EQ(problems(), "VERITY_DELIVERY_TIMEOUT: value '16m' is invalid: expected at most "
+                        "VERITY_CODE_TTL (15m)");
+  env_ = {{"VERITY_DELIVERY_TIMEOUT", "15m"}};
+  EXPECT_EQ(loaded().delivery_timeout, 15min);
+  env_ = {{"VERITY_DELIVERY_TIMEOUT", "16m"}, {"VERITY_CODE_TTL", "never"}};
+  EXPECT_EQ(problems().find("VERITY_DELIVERY_TIMEOUT"), std::string::npos)
+    << "no rule runs over a value that did not parse";
+}
+
+TEST_F(config_test, secrets_are_redacted_when_described) {
+  use_twilio();
+  env_["VERITY_API_KEYS"] = "key-one,key-two";
+  env_["TWILIO_AUTH_TOKEN_PREVIOUS"] = "previous-token-previous-token";
+  env_["VERITY_CODE_SECRET"] = "a-long-enough-secret";
+  auto described = describe_effective(loaded());
+  for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
+                      std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
+    EXPECT_FALSE(contains(described, secret)) << described;
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 30);
+  EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
+  EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";
+  EXPECT_TRUE(contains(described, "TWILIO_WHATSAPP_NUMBER          = <unset> (default)"))
+    << described;
+}
+
+} // namespace
+} // namespace verity

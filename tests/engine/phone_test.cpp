@@ -1,0 +1,436 @@
+#include "engine/phone.hpp"
+
+#include <cstddef>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+// Numbers below come from reserved or fictional ranges where libphonenumber 8.12 accepts them
+// (NANP 555-01xx is *not* valid in its metadata, see phone_parse_errors.fictional_nanp_555_01xx).
+
+namespace verity {
+namespace {
+
+/// Parses `input` and expects success; returns the number (empty on failure, with a test failure).
+phone_number parsed(std::string_view input, std::string_view region = "US") {
+  const auto result = parse_phone(input, region);
+  EXPECT_TRUE(result.has_value()) << "input: " << input << ", error: "
+                                  << (result ? std::string() : result.error());
+  return result.value_or(phone_number{});
+}
+
+/// Parses `input` and expects failure; returns the reason ("" on success, with a test failure).
+std::string refused(std::string_view input, std::string_view region = "US") {
+  const auto result = parse_phone(input, region);
+  EXPECT_FALSE(result.has_value()) << "input: " << input << " parsed as " << result->e164;
+  return result ? std::string() : result.error();
+}
+
+// --- parsing ------------------------------------------------------------------------------------
+
+TEST(phone_parse, international_format) {
+  const auto number = parsed("+1 201-555-0123");
+  EXPECT_EQ(number.e164, "+12015550123");
+  EXPECT_EQ(number.region, "US");
+  EXPECT_EQ(number.type, line_type::fixed_line_or_mobile);
+}
+
+TEST(phone_parse, national_format_uses_default_region) {
+  EXPECT_EQ(parsed("(201) 555-0123", "US").e164, "+12015550123");
+  EXPECT_EQ(parsed("020 7946 0958", "GB").e164, "+442079460958");
+  EXPECT_EQ(parsed("01512 3456789", "DE").e164, "+4915123456789");
+  EXPECT_EQ(parsed("98765 43210", "IN").e164, "+919876543210");
+}
+
+TEST(phone_parse, default_region_is_case_insensitive) {
+  EXPECT_EQ(parsed("98765 43210", "in").e164, "+919876543210");
+  EXPECT_EQ(parsed("020 7946 0958", "Gb").e164, "+442079460958");
+}
+
+TEST(phone_parse, international_format_ignores_default_region) {
+  const auto uk = parsed("+44 20 7946 0958", "US");
+  EXPECT_EQ(uk.e164, "+442079460958");
+  EXPECT_EQ(uk.region, "GB");
+  const auto us = parsed("+1 201 555 0123", "DE");
+  EXPECT_EQ(us.e164, "+12015550123");
+  EXPECT_EQ(us.region, "US");
+}
+
+TEST(phone_parse, punctuation_is_ignored) {
+  for (const auto* input : {"2015550123", "201 555 0123", "201-555-0123", "201.555.0123",
+                            "(201) 555-0123", "(201)555.0123", "1-201-555-0123", "1 (201) 555 0123",
+                            "+1 (201) 555-0123", "+1.201.555.0123", "  +1 201 555 0123  "}) {
+    EXPECT_EQ(parsed(input).e164, "+12015550123") << input;
+  }
+}
+
+TEST(phone_parse, international_dialling_prefix) {
+  // "00" where the region dials abroad with it, "011" from the NANP.
+  EXPECT_EQ(parsed("00 44 20 7946 0958", "DE").e164, "+442079460958");
+  EXPECT_EQ(parsed("0044 20 7946 0958", "GB").e164, "+442079460958");
+  EXPECT_EQ(parsed("00 1 201 555 0123", "GB").e164, "+12015550123");
+  EXPECT_EQ(parsed("011 44 20 7946 0958", "US").e164, "+442079460958");
+}
+
+TEST(phone_parse, whatsapp_prefix_in_any_case) {
+  EXPECT_EQ(parsed("whatsapp:+12015550123").e164, "+12015550123");
+  EXPECT_EQ(parsed("WhatsApp:+44 7400 123456").e164, "+447400123456");
+  EXPECT_EQ(parsed("WHATSAPP:(201) 555-0123", "US").e164, "+12015550123");
+}
+
+TEST(phone_parse, vanity_letters_become_digits) {
+  // libphonenumber reads keypad letters when a number has at least three of them.
+  const auto number = parsed("1-800-FLOWERS");
+  EXPECT_EQ(number.e164, "+18003569377");
+  EXPECT_EQ(number.type, line_type::toll_free);
+}
+
+TEST(phone_parse, non_ascii_digits) {
+  EXPECT_EQ(parsed("\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x95\xEF\xBC\x95\xEF\xBC\x95"
+                   "\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93")  // full-width "2015550123"
+                .e164,
+            "+12015550123");
+}
+
+TEST(phone_parse, e164_output_parses_to_itself) {
+  for (const auto* input : {"+1 201-555-0123", "+44 20 7946 0958", "+49 1512 3456789",
+                            "+91 98765 43210", "+44 7400 123456", "+353 85 123 4567"}) {
+    const auto first = parsed(input);
+    EXPECT_EQ(parsed(first.e164, "DE").e164, first.e164);
+  }
+}
+
+TEST(phone_parse, input_of_exactly_64_characters_is_accepted) {
+  const std::string input = std::string(52, ' ') + "+12015550123";
+  ASSERT_EQ(input.size(), 64U);
+  EXPECT_EQ(parsed(input).e164, "+12015550123");
+}
+
+// --- line type and region -----------------------------------------------------------------------
+
+TEST(phone_line_type, mobile) {
+  EXPECT_EQ(parsed("+49 1512 3456789").type, line_type::mobile);
+  EXPECT_EQ(parsed("+91 98765 43210").type, line_type::mobile);
+  EXPECT_EQ(parsed("+44 7400 123456").type, line_type::mobile);
+}
+
+TEST(phone_line_type, fixed_line) {
+  EXPECT_EQ(parsed("+44 20 7946 0958").type, line_type::fixed_line);
+  EXPECT_EQ(parsed("+49 30 123456").type, line_type::fixed_line);
+}
+
+TEST(phone_line_type, fixed_line_or_mobile_where_the_plan_cannot_tell) {
+  EXPECT_EQ(parsed("+1 201 555 0123").type, line_type::fixed_line_or_mobile);
+}
+
+TEST(phone_line_type, toll_free_voip_and_other) {
+  EXPECT_EQ(parsed("+1 800 555 0123").type, line_type::toll_free);
+  EXPECT_EQ(parsed("+44 56 1234 5678").type, line_type::voip);
+  EXPECT_EQ(parsed("+1 900 555 0123").type, line_type::other);  // premium rate
+}
+
+TEST(phone_region, region_of_the_number_not_of_the_default) {
+  EXPECT_EQ(parsed("+1 226 555 0123").region, "CA");  // same +1, other region
+  EXPECT_EQ(parsed("+1 242 359 1234").region, "BS");
+  EXPECT_EQ(parsed("+49 1512 3456789", "US").region, "DE");
+  EXPECT_EQ(parsed("+91 98765 43210").region, "IN");
+}
+
+TEST(phone_region, non_geographic_number_has_no_region) {
+  const auto number = parsed("+800 1234 5678");  // international freephone
+  EXPECT_EQ(number.e164, "+80012345678");
+  EXPECT_EQ(number.region, "");
+  EXPECT_EQ(number.type, line_type::toll_free);
+}
+
+// --- refused input ------------------------------------------------------------------------------
+
+TEST(phone_parse_errors, empty_input) {
+  EXPECT_EQ(refused(""), "phone number is empty");
+  EXPECT_EQ(refused("whatsapp:"), "phone number is empty");
+}
+
+TEST(phone_parse_errors, too_long_input_is_refused_before_parsing) {
+  const std::string input = std::string(53, ' ') + "+12015550123";
+  ASSERT_EQ(input.size(), 65U);
+  EXPECT_EQ(refused(input), "phone number is longer than 64 characters");
+  EXPECT_EQ(refused(std::string(10000, '1')), "phone number is longer than 64 characters");
+}
+
+TEST(phone_parse_errors, not_a_number) {
+  EXPECT_EQ(refused("abc"), "phone number is not a number");
+  EXPECT_EQ(refused("call me maybe"), "phone number is not a number");
+  EXPECT_EQ(refused("+"), "phone number is not a number");
+  EXPECT_EQ(refused("1"), "phone number is not a number");
+  EXPECT_EQ(refused("   "), "phone number is not a number");
+}
+
+TEST(phone_parse_errors, invalid_country_code) {
+  EXPECT_EQ(refused("+999 123456"), "phone number has an invalid country code");
+}
+
+TEST(phone_parse_errors, too_short) {
+  EXPECT_EQ(refused("+44 1"), "phone number is too short");
+  EXPECT_EQ(refused("011 44"), "phone number is too short after its international prefix");
+  EXPECT_EQ(refused("+1 201 555 012"), "phone number is too short for country code +1");
+}
+
+TEST(phone_parse_errors, too_long) {
+  EXPECT_EQ(refused("+1 201 555 0123 4567 8901 2345"), "phone number is too long");
+  EXPECT_EQ(refused("+44 20 7946 09581234"), "phone number is too long for country code +44");
+}
+
+TEST(phone_parse_errors, letters_after_a_number_make_it_invalid) {
+  // Three letters or more are read as keypad digits, making this number too long.
+  EXPECT_EQ(refused("+1 201 555 0123 abc"), "phone number is too long for country code +1");
+}
+
+TEST(phone_parse_errors, wrong_length_or_missing_area_code) {
+  EXPECT_EQ(refused("+7 912 345 67 890"),
+            "phone number has the wrong number of digits for country code +7");
+  EXPECT_EQ(refused("555 0123", "US"), "phone number lacks its area code");
+}
+
+TEST(phone_parse_errors, fictional_nanp_555_01xx) {
+  // The classic fictional range parses but libphonenumber's metadata says it is not valid.
+  EXPECT_EQ(refused("+1 555 010 0100"),
+            "phone number is not a valid number for its region (country code +1)");
+  EXPECT_EQ(refused("whatsapp:+15550100199"),
+            "phone number is not a valid number for its region (country code +1)");
+  // Right length, but no such range in the German plan.
+  EXPECT_EQ(refused("+49 1512 345"),
+            "phone number is not a valid number for its region (country code +49)");
+}
+
+TEST(phone_parse_errors, extension) {
+  EXPECT_EQ(refused("+1 201 555 0123 ext. 5"),
+            "phone number has an extension, which cannot receive messages");
+  EXPECT_EQ(refused("+1 201 555 0123;ext=5"),
+            "phone number has an extension, which cannot receive messages");
+}
+
+TEST(phone_parse_errors, invalid_default_region) {
+  for (const auto* region : {"XX", "ZZ", "UK", "EU"}) {
+    EXPECT_EQ(refused("201 555 0123", region),
+              "default region " + std::string(region) + " is not a known region");
+  }
+  for (const auto* region : {"", "U", "USA", "001", "1!", "u\xC3\xA9"}) {
+    EXPECT_EQ(refused("201 555 0123", region),
+              "default region must be a two-letter ISO 3166-1 code")
+        << region;
+  }
+}
+
+TEST(phone_parse_errors, invalid_default_region_is_refused_even_for_international_input) {
+  EXPECT_EQ(refused("+12015550123", "XX"), "default region XX is not a known region");
+}
+
+// --- robustness ---------------------------------------------------------------------------------
+
+TEST(phone_robustness, arbitrary_bytes_never_throw) {
+  std::mt19937 random(20240601);  // fixed seed: reproducible
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<std::size_t> length(0, 70);
+  for (int i = 0; i < 3000; ++i) {
+    std::string input(length(random), '\0');
+    for (auto& c : input) {
+      c = static_cast<char>(byte(random));
+    }
+    if (i % 3 == 0 && input.size() > 1) {
+      input[0] = '+';  // reach deeper into the parser
+    }
+    tl::expected<phone_number, std::string> result;
+    EXPECT_NO_THROW(result = parse_phone(input, "US"));
+    if (result) {
+      EXPECT_EQ(result->e164.front(), '+');
+      EXPECT_EQ(parsed(result->e164).e164, result->e164);
+    } else {
+      EXPECT_FALSE(result.error().empty());
+    }
+    std::string masked;
+    EXPECT_NO_THROW(masked = mask_phone(input));
+    EXPECT_LE(masked.size(), std::max<std::size_t>(input.size(), 64));
+  }
+}
+
+TEST(phone_robustness, library_writes_nothing_to_stdout_or_stderr) {
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  for (const auto* input : {"", "abc", "+999 1", "011 4", "+44 1", "+1 555 010 0100", "\xFF\xFE"}) {
+    static_cast<void>(parse_phone(input, "US"));
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
+}
+
+TEST(phone_robustness, concurrent_parsing_agrees) {
+  const std::vector<std::string> inputs = {"+1 201-555-0123", "020 7946 0958", "+49 1512 3456789",
+                                           "+91 98765 43210", "abc", "+44 1"};
+  std::vector<std::string> expected;
+  for (const auto& input : inputs) {
+    const auto result = parse_phone(input, "GB");
+    expected.push_back(result ? result->e164 : result.error());
+  }
+  std::vector<std::vector<std::string>> seen(4);
+  std::vector<std::thread> threads;
+  for (auto& out : seen) {
+    threads.emplace_back([&inputs, &out] {
+      for (int round = 0; round < 50; ++round) {
+        for (const auto& input : inputs) {
+          const auto result = parse_phone(input, "GB");
+          out.push_back(result ? result->e164 : result.error());
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  for (const auto& out : seen) {
+    ASSERT_EQ(out.size(), inputs.size() * 50);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      EXPECT_EQ(out[i], expected[i % inputs.size()]);
+    }
+  }
+}
+
+// --- whatsapp addresses -------------------------------------------------------------------------
+
+TEST(phone_whatsapp, add_prefix) {
+  EXPECT_EQ(to_whatsapp_address("+12015550123"), "whatsapp:+12015550123");
+  EXPECT_EQ(to_whatsapp_address("+15550100100"), "whatsapp:+15550100100");
+}
+
+TEST(phone_whatsapp, add_prefix_is_idempotent_and_lower_case) {
+  EXPECT_EQ(to_whatsapp_address("whatsapp:+12015550123"), "whatsapp:+12015550123");
+  EXPECT_EQ(to_whatsapp_address("WhatsApp:+12015550123"), "whatsapp:+12015550123");
+}
+
+TEST(phone_whatsapp, strip_prefix_in_any_case) {
+  EXPECT_EQ(strip_whatsapp_prefix("whatsapp:+12015550123"), "+12015550123");
+  EXPECT_EQ(strip_whatsapp_prefix("WHATSAPP:+12015550123"), "+12015550123");
+  EXPECT_EQ(strip_whatsapp_prefix("WhatsApp:+12015550123"), "+12015550123");
+  EXPECT_EQ(strip_whatsapp_prefix("whatsapp:"), "");
+}
+
+TEST(phone_whatsapp, strip_leaves_other_input_alone) {
+  for (const auto* input : {"+12015550123", "", "whatsapp", "whatsapp+12015550123",
+                            " whatsapp:+12015550123", "sms:+12015550123", "whatsapp\x1a+1",
+                            "whatsap:+1"}) {
+    EXPECT_EQ(strip_whatsapp_prefix(input), input);
+  }
+}
+
+TEST(phone_whatsapp, strip_returns_a_view_into_the_input) {
+  const std::string address = "whatsapp:+12015550123";
+  const std::string_view stripped = strip_whatsapp_prefix(address);
+  EXPECT_EQ(stripped.data(), address.data() + 9);
+}
+
+TEST(phone_whatsapp, is_whatsapp_address) {
+  EXPECT_TRUE(is_whatsapp_address("whatsapp:+12015550123"));
+  EXPECT_TRUE(is_whatsapp_address("WhatsApp:+12015550123"));
+  EXPECT_TRUE(is_whatsapp_address("whatsapp:"));
+  EXPECT_FALSE(is_whatsapp_address("+12015550123"));
+  EXPECT_FALSE(is_whatsapp_address(""));
+  EXPECT_FALSE(is_whatsapp_address("whatsapp"));
+  EXPECT_FALSE(is_whatsapp_address("whatsapp\x1a+12015550123"));
+  EXPECT_FALSE(is_whatsapp_address(" whatsapp:+12015550123"));
+}
+
+TEST(phone_whatsapp, round_trip) {
+  for (const auto* e164 : {"+12015550123", "+442079460958", "+4915123456789"}) {
+    const std::string address = to_whatsapp_address(e164);
+    EXPECT_TRUE(is_whatsapp_address(address));
+    EXPECT_EQ(strip_whatsapp_prefix(address), e164);
+    EXPECT_EQ(parsed(address).e164, e164);
+  }
+}
+
+// --- masking ------------------------------------------------------------------------------------
+
+TEST(phone_mask, keeps_country_code_and_last_four_digits) {
+  EXPECT_EQ(mask_phone("+15550100100"), "+1******0100");
+  EXPECT_EQ(mask_phone("+12015550123"), "+1******0123");
+}
+
+TEST(phone_mask, country_codes_of_every_length) {
+  EXPECT_EQ(mask_phone("+79123456789"), "+7******6789");      // one digit
+  EXPECT_EQ(mask_phone("+442079460958"), "+44******0958");    // two digits
+  EXPECT_EQ(mask_phone("+919876543210"), "+91******3210");
+  EXPECT_EQ(mask_phone("+353851234567"), "+353*****4567");    // three digits
+  EXPECT_EQ(mask_phone("+8801812345678"), "+880******5678");
+  EXPECT_EQ(mask_phone("+80012345678"), "+800****5678");      // non-geographic
+}
+
+TEST(phone_mask, short_national_numbers_hide_at_least_two_digits) {
+  EXPECT_EQ(mask_phone("+6831234"), "+683**34");  // Niue: four-digit numbers
+  EXPECT_EQ(mask_phone("+44123"), "+44**3");
+  EXPECT_EQ(mask_phone("+4412"), "*****");        // nothing left to show
+  EXPECT_EQ(mask_phone("+1"), "**");
+}
+
+TEST(phone_mask, whatsapp_address) {
+  EXPECT_EQ(mask_phone("whatsapp:+15550100100"), "whatsapp:+1******0100");
+  EXPECT_EQ(mask_phone("WhatsApp:+442079460958"), "whatsapp:+44******0958");
+  EXPECT_EQ(mask_phone("whatsapp:garbage"), "whatsapp:*****ge");
+}
+
+TEST(phone_mask, non_e164_keeps_at_most_two_last_characters) {
+  EXPECT_EQ(mask_phone("garbage"), "*****ge");
+  EXPECT_EQ(mask_phone("+1 201 555 0123"), "*************23");
+  EXPECT_EQ(mask_phone("(201) 555-0123"), "************23");
+  EXPECT_EQ(mask_phone("15550100100"), "*********00");  // no '+'
+}
+
+TEST(phone_mask, e164_shaped_but_not_e164) {
+  EXPECT_EQ(mask_phone("+999123456"), "********56");        // unassigned country code
+  EXPECT_EQ(mask_phone("+0123456789"), "*********89");      // leading zero
+  EXPECT_EQ(mask_phone("+1234567890123456"), "***************56");  // 16 digits
+}
+
+TEST(phone_mask, very_short_input_is_all_stars) {
+  EXPECT_EQ(mask_phone(""), "");
+  EXPECT_EQ(mask_phone("a"), "*");
+  EXPECT_EQ(mask_phone("abc"), "***");
+  EXPECT_EQ(mask_phone("abcde"), "*****");
+  EXPECT_EQ(mask_phone("+12"), "***");
+}
+
+TEST(phone_mask, never_shows_bytes_that_are_not_visible_ascii) {
+  EXPECT_EQ(mask_phone("number\xC3\xA9"), "********");  // would split a UTF-8 sequence
+  EXPECT_EQ(mask_phone("number\n\n"), "********");
+  EXPECT_EQ(mask_phone("number 1"), "********");
+}
+
+TEST(phone_mask, long_input_is_capped) {
+  EXPECT_EQ(mask_phone(std::string(1000, 'x') + "42"), std::string(62, '*') + "42");
+}
+
+TEST(phone_mask, masked_valid_numbers_show_at_most_four_national_digits) {
+  for (const auto* input : {"+1 201-555-0123", "+44 20 7946 0958", "+49 1512 3456789",
+                            "+91 98765 43210", "+353 85 123 4567", "+800 1234 5678"}) {
+    const std::string masked = mask_phone(parsed(input).e164);
+    EXPECT_EQ(masked.size(), parsed(input).e164.size());
+    EXPECT_EQ(masked.substr(masked.size() - 4), parsed(input).e164.substr(masked.size() - 4));
+    EXPECT_EQ(masked[masked.size() - 5], '*') << masked;
+  }
+}
+
+// --- names --------------------------------------------------------------------------------------
+
+TEST(phone_line_type, names) {
+  EXPECT_EQ(to_string(line_type::mobile), "mobile");
+  EXPECT_EQ(to_string(line_type::fixed_line), "fixed_line");
+  EXPECT_EQ(to_string(line_type::fixed_line_or_mobile), "fixed_line_or_mobile");
+  EXPECT_EQ(to_string(line_type::voip), "voip");
+  EXPECT_EQ(to_string(line_type::toll_free), "toll_free");
+  EXPECT_EQ(to_string(line_type::other), "other");
+  EXPECT_EQ(to_string(line_type::unknown), "unknown");
+}
+
+} // namespace
+} // namespace verity

@@ -1,0 +1,65 @@
+#include "storage/database.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+namespace verity::storage {
+namespace {
+
+/// A fresh directory per test, removed afterwards.
+class database_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::random_device seed;
+    directory_ = std::filesystem::temp_directory_path()
+                 / ("verity-db-" + std::to_string(seed()) + std::to_string(seed()));
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::filesystem::path directory_;
+};
+
+TEST_F(database_test, creates_every_column_family_and_reopens) {
+  {
+    auto db = database::open(directory_ / "nested" / "data");
+    ASSERT_TRUE(db) << db.error();
+    for (std::size_t i = 0; i < column_family_count; ++i) {
+      auto family = static_cast<column_family>(i);
+      EXPECT_EQ((*db)->handle(family).GetName(), column_family_names[i]);
+      auto status = (*db)->db().Put({}, &(*db)->handle(family), "key", std::to_string(i));
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
+  }
+  auto reopened = database::open(directory_ / "nested" / "data");
+  ASSERT_TRUE(reopened) << reopened.error();
+  for (std::size_t i = 0; i < column_family_count; ++i) {
+    std::string value;
+    auto family = static_cast<column_family>(i);
+    ASSERT_TRUE((*reopened)->db().Get({}, &(*reopened)->handle(family), "key", &value).ok());
+    EXPECT_EQ(value, std::to_string(i)); // each family keeps its own data
+  }
+}
+
+TEST_F(database_test, open_failure_is_reported_not_swallowed) {
+  std::filesystem::create_directories(directory_);
+  auto blocker = directory_ / "file";
+  { std::ofstream{blocker} << "not a directory"; }
+  auto db = database::open(blocker / "data");
+  ASSERT_FALSE(db);
+  EXPECT_NE(db.error().find((blocker / "data").string()), std::string::npos) << db.error();
+}
+
+TEST_F(database_test, second_open_of_a_locked_database_fails) {
+  auto first = database::open(directory_);
+  ASSERT_TRUE(first) << first.error();
+  auto second = database::open(directory_);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().find("lock"), std::string::npos) << second.error();
+}
+
+} // namespace
+} // namespace verity::storage
