@@ -100,4 +100,8 @@ std::uint32_t delivery_state::error_code() const noexcept {
   return error_codes_[index_of(current_)];
 }
 
+std::uint32_t delivery_state::error_code_of(delivery_status status) const noexcept {
+  return error_codes_[index_of(status)];
+}
+
 } // namespace verity

@@ -86,6 +86,10 @@ public:
   /// arrive with different codes, the smallest is kept, so the result is order-independent.
   std::uint32_t error_code() const noexcept;
 
+  /// The error code that came with `status` (0 when none came). With `first_seen`, this is
+  /// the whole state: merging one event per seen status rebuilds it (how storage decodes it).
+  std::uint32_t error_code_of(delivery_status status) const noexcept;
+
   friend bool operator==(const delivery_state&, const delivery_state&) = default;
 
 private:

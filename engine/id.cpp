@@ -31,6 +31,14 @@ basic_id<Kind> basic_id<Kind>::generate() {
 }
 
 template <id_kind Kind>
+basic_id<Kind> basic_id<Kind>::generate(std::uint32_t routing_key) {
+  auto id = generate();
+  for (int i = 0; i < 4; ++i)
+    id.bytes_[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(routing_key >> (24 - 8 * i));
+  return id;
+}
+
+template <id_kind Kind>
 tl::expected<basic_id<Kind>, std::string> basic_id<Kind>::parse(std::string_view text) {
   if (!text.starts_with(prefix)) {
     return tl::make_unexpected("id must start with \"" + std::string(prefix) + "\"");

@@ -43,6 +43,17 @@ public:
   /// fill_random in engine/code.hpp).
   [[nodiscard]] static basic_id generate();
 
+  /// A fresh id whose first four bytes are `routing_key` (big-endian) and whose other twelve
+  /// come from the CSPRNG: whoever holds the id finds the phone's directory shard without a
+  /// lookup (see engine/routing.hpp).
+  [[nodiscard]] static basic_id generate(std::uint32_t routing_key);
+
+  /// The routing key in the first four bytes.
+  [[nodiscard]] constexpr std::uint32_t routing_key() const noexcept {
+    return std::uint32_t{bytes_[0]} << 24 | std::uint32_t{bytes_[1]} << 16
+           | std::uint32_t{bytes_[2]} << 8 | std::uint32_t{bytes_[3]};
+  }
+
   /// Reads the canonical text form only: the prefix and exactly 32 lower-case hex digits.
   /// Upper-case hex is refused so that every id has one spelling: the text a client sends is
   /// byte-for-byte the text Verity issued, logs and caches never hold two spellings of one id.
@@ -73,14 +84,14 @@ using message_id = basic_id<id_kind::message>;
 
 } // namespace verity
 
-/// Hashes an id for unordered containers: its bytes are already uniformly random, so the first
-/// bytes are the hash.
+/// Hashes an id for unordered containers: its last eight bytes are uniformly random (the first
+/// four may be a routing key shared by every id of one phone), so they are the hash.
 template <verity::id_kind Kind>
 struct std::hash<verity::basic_id<Kind>> {
-  /// The first sizeof(std::size_t) bytes of the id.
+  /// The last sizeof(std::size_t) bytes of the id.
   std::size_t operator()(const verity::basic_id<Kind>& id) const noexcept {
     std::size_t value = 0;
-    std::memcpy(&value, id.bytes().data(), sizeof value);
+    std::memcpy(&value, id.bytes().data() + id.bytes().size() - sizeof value, sizeof value);
     return value;
   }
 };

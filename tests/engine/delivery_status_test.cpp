@@ -108,6 +108,19 @@ TEST(delivery_state, same_failure_with_two_codes_keeps_smallest) {
   EXPECT_EQ(a.error_code(), 30003u);
 }
 
+TEST(delivery_state, rebuilds_from_its_seen_statuses) {
+  auto original = fold({{ds::queued, at(1)}, {ds::sent, at(2)}, {ds::undelivered, at(4), 30005},
+                        {ds::read, at(9)}});
+  delivery_state rebuilt;
+  for (std::size_t i = 0; i < delivery_status_count; ++i) {
+    auto status = static_cast<ds>(i);
+    if (auto seen = original.first_seen(status))
+      rebuilt.merge({status, *seen, original.error_code_of(status)});
+  }
+  EXPECT_EQ(rebuilt, original);
+  EXPECT_EQ(rebuilt.error_code_of(ds::undelivered), 30005u);
+}
+
 /// Callback sequences as Twilio sends them (times in seconds after creation).
 std::vector<std::vector<status_event>> real_sequences() {
   return {

@@ -1,0 +1,125 @@
+#pragma once
+
+// Every typed actor interface of Verity, with the atoms and the type ID block they use.
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "engine/error.hpp"
+
+namespace verity::atom {
+
+// Atom texts are at most 10 characters (CAF 0.17).
+using start = caf::atom_constant<caf::atom("start")>;
+using get = caf::atom_constant<caf::atom("get")>;
+using resend = caf::atom_constant<caf::atom("resend")>;
+using check = caf::atom_constant<caf::atom("check")>;
+using status = caf::atom_constant<caf::atom("status")>;
+using inbound = caf::atom_constant<caf::atom("inbound")>;
+using update = caf::atom_constant<caf::atom("update")>;
+using send = caf::atom_constant<caf::atom("send")>;
+using deadline = caf::atom_constant<caf::atom("deadline")>;
+using retry = caf::atom_constant<caf::atom("retry")>;
+using expire = caf::atom_constant<caf::atom("expire")>;
+using wake = caf::atom_constant<caf::atom("wake")>;
+using idle = caf::atom_constant<caf::atom("idle")>;
+using create = caf::atom_constant<caf::atom("create")>;
+using persist = caf::atom_constant<caf::atom("persist")>;
+using load = caf::atom_constant<caf::atom("load")>;
+using lookup = caf::atom_constant<caf::atom("lookup")>;
+using phone = caf::atom_constant<caf::atom("phone")>;
+using recover = caf::atom_constant<caf::atom("recover")>;
+
+} // namespace verity::atom
+
+// Verity's messages stay inside one process for now, so CAF need not serialize them. When
+// phones are sharded across nodes (caf::io), these get `inspect` overloads and type IDs.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::check_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::status_callback)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::inbound_message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::outbound_message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::create_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::channel)
+
+namespace verity {
+
+/// Durable state. Every write is acknowledged only once it is on disk (group commit).
+using storage_actor = caf::typed_actor<
+  /// Commits a batch durably, then answers.
+  caf::replies_to<atom::persist, write_batch>::with<caf::ok_atom>,
+  /// Reads a verification with its attempts; error `ec::not_found` if unknown.
+  caf::replies_to<atom::load, verification_id>::with<verification_view>,
+  /// Reads one message; error `ec::not_found` if unknown.
+  caf::replies_to<atom::load, message_id>::with<message_record>,
+  /// Finds the message id of a Twilio SID; error `ec::not_found` if unknown.
+  caf::replies_to<atom::lookup, std::string>::with<message_id>,
+  /// Reads a phone's record (a fresh one if the phone is unknown).
+  caf::replies_to<atom::phone, std::string>::with<phone_record>>;
+
+/// The Twilio client: creates messages, answering with Twilio's result (never an error:
+/// transport failures come back as `create_result` with `http_status` 0).
+using egress_actor = caf::typed_actor<
+  /// Asks Twilio to create one message.
+  caf::replies_to<atom::create, outbound_message>::with<create_result>>;
+
+/// What the HTTP layer asks of verifications. Both the directory shards and the phone actors
+/// answer it; a shard forwards to the phone actor that owns the verification.
+using verification_api = caf::typed_actor<
+  /// Starts a verification; answers once it is durably stored and its first message is on its
+  /// way. Errors: `ec::opted_out`, `ec::rate_limited` (context: retry-after milliseconds).
+  caf::replies_to<atom::start, verification_request>::with<verification_view>,
+  /// Reads a verification, long-polling as the query says; error `ec::not_found`.
+  caf::replies_to<atom::get, verification_query>::with<verification_view>,
+  /// Sends the same code again over `channel`; errors `ec::not_found`, `ec::rate_limited`.
+  caf::replies_to<atom::resend, verification_id, channel>::with<verification_view>,
+  /// Checks a code; errors `ec::not_found`, `ec::max_attempts_reached`.
+  caf::replies_to<atom::check, verification_id, std::string>::with<check_result>,
+  /// Applies a status callback; answers once it is durable (duplicates and stale callbacks too).
+  caf::replies_to<atom::status, status_callback>::with<caf::ok_atom>,
+  /// Applies an inbound message (opt-out keywords, WhatsApp window); answers once durable.
+  caf::replies_to<atom::inbound, inbound_message>::with<caf::ok_atom>>;
+
+/// A shard of the phone directory: finds or spawns the phone actor of `hash(phone) % shards`.
+using phone_directory_actor = verification_api::extend<
+  /// A phone actor holds no live verification any more and may be dropped; it quits when told
+  /// `true` (no message raced in) and stays when told `false`.
+  caf::replies_to<atom::idle, std::string>::with<bool>,
+  /// Rebuilds a phone actor for an in-flight verification found at start.
+  caf::reacts_to<atom::recover, verification_view>>;
+
+/// A phone actor: owns every live verification of one phone.
+using phone_actor = verification_api::extend<
+  /// A message actor reports a change of its record.
+  caf::reacts_to<atom::update, message_record>,
+  /// Rebuilds an in-flight verification found at start.
+  caf::reacts_to<atom::recover, verification_view>,
+  /// Timer: the code of a verification reached the end of its lifetime.
+  caf::reacts_to<atom::expire, verification_id>,
+  /// Timer: a long-poll waiter's wait ended.
+  caf::reacts_to<atom::wake, std::uint64_t>>;
+
+/// A message actor: one outbound message, its deadline and its retries.
+using message_actor = caf::typed_actor<
+  /// Applies a status callback; answers once the new state is durable.
+  caf::replies_to<atom::status, status_callback>::with<caf::ok_atom>,
+  /// Sends (or re-sends) the create request to Twilio.
+  caf::reacts_to<atom::send>,
+  /// Timer: the delivery deadline passed.
+  caf::reacts_to<atom::deadline>,
+  /// Timer: the backoff before a retry ended.
+  caf::reacts_to<atom::retry>>;
+
+} // namespace verity
+
+CAF_ERROR_CODE_ENUM(verity::ec, "verity")

@@ -1,0 +1,65 @@
+#include "engine/verification.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace verity {
+
+namespace {
+
+constexpr std::array<std::string_view, 2> channel_names = {"whatsapp", "sms"};
+constexpr std::array<std::string_view, 3> preference_names = {"auto", "whatsapp", "sms"};
+constexpr std::array<std::string_view, 6> status_names = {
+  "pending", "approved", "expired", "max_attempts_reached", "canceled", "failed",
+};
+
+/// The enumerator whose name is `text` in `names`, if any.
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_name(const std::array<std::string_view, N>& names,
+                               std::string_view text) {
+  auto found = std::find(names.begin(), names.end(), text);
+  if (found == names.end())
+    return std::nullopt;
+  return static_cast<Enum>(found - names.begin());
+}
+
+} // namespace
+
+std::string_view to_string(channel via) {
+  return channel_names[static_cast<std::size_t>(via)];
+}
+
+std::optional<channel> parse_channel(std::string_view text) {
+  return parse_name<channel>(channel_names, text);
+}
+
+std::string_view to_string(channel_preference preference) {
+  return preference_names[static_cast<std::size_t>(preference)];
+}
+
+std::optional<channel_preference> parse_channel_preference(std::string_view text) {
+  return parse_name<channel_preference>(preference_names, text);
+}
+
+channel first_channel(channel_preference preference) {
+  return preference == channel_preference::sms ? channel::sms : channel::whatsapp;
+}
+
+std::string_view to_string(verification_status status) {
+  return status_names[static_cast<std::size_t>(status)];
+}
+
+std::optional<verification_status> parse_verification_status(std::string_view text) {
+  return parse_name<verification_status>(status_names, text);
+}
+
+std::uint32_t message_record::error_code() const {
+  auto from_callback = delivery.error_code();
+  return from_callback != 0 ? from_callback : create_error;
+}
+
+delivery_status verification_view::latest_delivery() const {
+  return attempts.empty() ? delivery_status::created : attempts.back().delivery.current();
+}
+
+} // namespace verity

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/code.hpp"
+#include "engine/config_values.hpp"
+#include "engine/delivery_status.hpp"
+#include "engine/id.hpp"
+
+namespace verity {
+
+/// The channel one message goes through.
+enum class channel : std::uint8_t { whatsapp, sms };
+
+/// "whatsapp" or "sms".
+std::string_view to_string(channel via);
+
+/// Parses "whatsapp" or "sms".
+std::optional<channel> parse_channel(std::string_view text);
+
+/// The channel a client asks for; `automatic` means WhatsApp first.
+enum class channel_preference : std::uint8_t { automatic, whatsapp, sms };
+
+/// "auto", "whatsapp" or "sms".
+std::string_view to_string(channel_preference preference);
+
+/// Parses "auto", "whatsapp" or "sms".
+std::optional<channel_preference> parse_channel_preference(std::string_view text);
+
+/// The first channel tried for a preference.
+channel first_channel(channel_preference preference);
+
+/// The lifecycle of a verification. Never reorder: the values are stored.
+enum class verification_status : std::uint8_t {
+  pending,              ///< A code is out; checks are accepted.
+  approved,             ///< The right code was checked.
+  expired,              ///< The code's lifetime ended.
+  max_attempts_reached, ///< Too many wrong checks.
+  canceled,             ///< Canceled by the client.
+  failed,               ///< No channel could carry the code.
+};
+
+/// The API name, e.g. "max_attempts_reached".
+std::string_view to_string(verification_status status);
+
+/// Parses an API name.
+std::optional<verification_status> parse_verification_status(std::string_view text);
+
+/// One outbound message: an attempt to deliver a verification's code over one channel.
+struct message_record {
+  message_id id;
+  verification_id verification;
+  std::string to;             ///< E.164 of the recipient.
+  channel via = channel::whatsapp;
+  std::string twilio_sid;     ///< "SM..."/"MM..." once Twilio answered, else "".
+  delivery_state delivery;    ///< Status and first-seen times (the history).
+  bool as_template = false;   ///< Sent as the approved WhatsApp template (ContentSid).
+  std::uint16_t tries = 0;    ///< Create requests made so far (1 + retries).
+  std::uint32_t create_error = 0; ///< Twilio code of a failed create request, 0 if none.
+
+  /// The Twilio error code that best explains a failure: the callback's, else the create's.
+  std::uint32_t error_code() const;
+};
+
+/// A verification: one code for one phone, and the messages that carried it.
+struct verification_record {
+  verification_id id;
+  std::string phone; ///< E.164.
+  channel_preference preference = channel_preference::automatic;
+  fallback_policy fallback = fallback_policy::manual;
+  verification_status status = verification_status::pending;
+  timestamp created_at;
+  timestamp expires_at;
+  std::uint32_t wrong_checks = 0;
+  code_salt salt{};
+  code_digest digest{}; ///< Keyed hash of the code; the code itself is never stored.
+  std::vector<message_id> messages; ///< Attempts, oldest first.
+  std::string locale;
+};
+
+/// A verification with its attempts, as the API shows it.
+struct verification_view {
+  verification_record verification;
+  std::vector<message_record> attempts; ///< In the order of `verification.messages`.
+
+  /// The delivery state of the latest attempt (`created` when there is none yet).
+  delivery_status latest_delivery() const;
+};
+
+/// What a code check answers.
+struct check_result {
+  verification_status status = verification_status::pending;
+  bool valid = false;
+  std::uint32_t attempts_left = 0;
+};
+
+/// What Verity remembers about a phone between verifications.
+struct phone_record {
+  std::string phone;                ///< E.164.
+  bool opted_out = false;           ///< Sent STOP (or Twilio said 21610).
+  std::optional<timestamp> whatsapp_window_until; ///< End of the 24-hour window, if open.
+  bool whatsapp_unreachable = false; ///< WhatsApp said 63003: not a WhatsApp user.
+  std::vector<timestamp> recent_sends; ///< Send times within the send-limit window.
+};
+
+} // namespace verity
