@@ -92,9 +92,10 @@ using verification_api = caf::typed_actor<
 
 /// A shard of the phone directory: finds or spawns the phone actor of `hash(phone) % shards`.
 using phone_directory_actor = verification_api::extend<
-  /// A phone actor holds no live verification any more and may be dropped; it quits when told
-  /// `true` (no message raced in) and stays when told `false`.
-  caf::replies_to<atom::idle, std::string>::with<bool>,
+  /// A phone actor holds no live verification any more and may be dropped. It says how many
+  /// messages it received from the shard; the shard answers `true` (and forgets the actor,
+  /// which then quits) only if it forwarded no more than that, so nothing can be in flight.
+  caf::replies_to<atom::idle, std::string, std::uint64_t>::with<bool>,
   /// Rebuilds a phone actor for an in-flight verification found at start.
   caf::reacts_to<atom::recover, verification_view>>;
 

@@ -31,6 +31,7 @@ struct verification_query {
 /// A Twilio status callback, signature already checked.
 struct status_callback {
   message_id message;          ///< From the StatusCallback URL Verity set.
+  std::string phone;           ///< E.164 of the recipient (`To`, without "whatsapp:"): routes it.
   std::string twilio_sid;      ///< MessageSid.
   delivery_status status = delivery_status::queued;
   std::uint32_t error_code = 0;

@@ -1,0 +1,164 @@
+#include "actors/message_actor.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "engine/error_classification.hpp"
+#include "engine/phone.hpp"
+
+namespace verity {
+
+namespace {
+
+using namespace std::chrono_literals;
+using self_pointer = message_actor::stateful_pointer<message_state>;
+
+/// Time allowed for the Twilio client to answer one create request (it has its own timeouts).
+constexpr auto egress_answer_timeout = 60s;
+
+timestamp wall_clock_now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+/// Stores the record durably, then tells the phone actor and runs `after(error)` (no error when
+/// it is durable).
+template <class After>
+void persist_and_report(self_pointer self, After after) {
+  auto& setup = self->state.setup;
+  write_batch batch;
+  batch.messages.push_back(setup.record);
+  self->request(setup.storage, caf::infinite, atom::persist::value, std::move(batch))
+    .then(
+      [self, after](caf::ok_atom) mutable {
+        self->send(self->state.setup.parent, atom::update::value, self->state.setup.record);
+        after(caf::error{});
+      },
+      [self, after](caf::error& err) mutable {
+        spdlog::error("message {}: storing its state failed: {}",
+                      self->state.setup.record.id.to_string(), to_string(err));
+        after(std::move(err));
+      });
+}
+
+/// Marks the message failed with Twilio's `code` (a create request that cannot succeed).
+void fail(self_pointer self, std::uint32_t code) {
+  auto& record = self->state.setup.record;
+  record.create_error = code;
+  self->state.merge({delivery_status::failed, wall_clock_now(), code});
+  spdlog::info("message {} to {} failed: Twilio error {}", record.id.to_string(),
+               mask_phone(record.to), code);
+  persist_and_report(self, [](const caf::error&) {});
+}
+
+void send_create(self_pointer self);
+
+/// Plans a retry within the code's lifetime, or fails the message when none fits.
+void retry_later(self_pointer self, const create_result& result) {
+  auto& state = self->state;
+  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+    state.setup.code_deadline - self->clock().now());
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  auto delay = state.retries + 1 < state.setup.settings->max_attempts_per_channel
+                 ? state.setup.settings->retry.next_delay(state.retries, remaining,
+                                                          unit(state.jitter), result.retry_after)
+                 : std::nullopt;
+  if (!delay)
+    return fail(self, result.error_code);
+  ++state.retries;
+  spdlog::debug("message {}: retry {} in {} ms (HTTP {}, Twilio {})",
+                state.setup.record.id.to_string(), state.retries, delay->count(),
+                result.http_status, result.error_code);
+  self->delayed_send(self, *delay, atom::retry::value);
+}
+
+void on_created(self_pointer self, const create_result& result) {
+  auto& state = self->state;
+  if (result.created()) {
+    state.setup.record.twilio_sid = result.sid;
+    state.merge({result.status, wall_clock_now(), 0});
+    return persist_and_report(self, [](const caf::error&) {});
+  }
+  switch (classify_create_error(result.http_status, result.error_code)) {
+    case error_reaction::retry:
+      return retry_later(self, result);
+    case error_reaction::resend_as_template:
+      if (state.setup.settings->whatsapp_template && !state.setup.record.as_template) {
+        state.setup.record.as_template = true;
+        return send_create(self);
+      }
+      return fail(self, result.error_code);
+    default:
+      return fail(self, result.error_code);
+  }
+}
+
+void send_create(self_pointer self) {
+  auto& record = self->state.setup.record;
+  ++record.tries;
+  self->request(self->state.setup.egress, egress_answer_timeout, atom::create::value,
+                self->state.outbound())
+    .then([self](create_result& result) { on_created(self, result); },
+          [self](caf::error& err) {
+            create_result transport_failure;
+            transport_failure.error_message = to_string(err);
+            on_created(self, transport_failure);
+          });
+}
+
+void on_deadline(self_pointer self) {
+  auto current = self->state.setup.record.delivery.current();
+  if (!is_pending(current))
+    return; // delivered, or already failed: nothing to time out
+  spdlog::info("message {} to {}: no delivery confirmation by the deadline",
+               self->state.setup.record.id.to_string(), mask_phone(self->state.setup.record.to));
+  self->state.merge({delivery_status::timed_out, wall_clock_now(), 0});
+  persist_and_report(self, [](const caf::error&) {});
+}
+
+caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& callback) {
+  auto& record = self->state.setup.record;
+  bool changed = false;
+  if (record.twilio_sid.empty() && !callback.twilio_sid.empty()) {
+    record.twilio_sid = callback.twilio_sid; // the callback beat the create response
+    changed = true;
+  }
+  changed |= self->state.merge({callback.status, callback.at, callback.error_code});
+  if (!changed)
+    return caf::ok_atom::value; // a duplicate or stale callback: nothing to store
+  auto promise = self->make_response_promise<caf::ok_atom>();
+  persist_and_report(self, [promise](caf::error err) mutable {
+    if (err)
+      promise.deliver(std::move(err));
+    else
+      promise.deliver(caf::ok_atom::value);
+  });
+  return promise;
+}
+
+} // namespace
+
+outbound_message message_state::outbound() const {
+  return {setup.record.id, setup.record.via, setup.record.to, setup.body,
+          setup.record.as_template, setup.code};
+}
+
+bool message_state::merge(const status_event& event) {
+  return setup.record.delivery.merge(event);
+}
+
+message_actor::behavior_type message_actor_behavior(self_pointer self, message_setup setup) {
+  self->state.setup = std::move(setup);
+  auto until_deadline = self->state.setup.delivery_deadline - self->clock().now();
+  self->delayed_send(self, std::max(until_deadline, caf::actor_clock::duration_type::zero()),
+                     atom::deadline::value);
+  if (self->state.setup.send_now)
+    self->send(self, atom::send::value);
+  return {
+    [self](atom::status, const status_callback& callback) { return on_status(self, callback); },
+    [self](atom::send) { send_create(self); },
+    [self](atom::deadline) { on_deadline(self); },
+    [self](atom::retry) { send_create(self); },
+  };
+}
+
+} // namespace verity

@@ -1,0 +1,126 @@
+#include "actors/phone_state.hpp"
+
+#include <algorithm>
+
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <fmt/format.h>
+
+#include "engine/error_classification.hpp"
+#include "engine/routing.hpp"
+
+namespace verity {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr auto whatsapp_window = std::chrono::hours{24};
+
+} // namespace
+
+verification_view live_verification::view() const {
+  return {record, attempts};
+}
+
+message_record* live_verification::attempt(const message_id& id) {
+  auto found = std::find_if(attempts.begin(), attempts.end(),
+                            [&id](const message_record& message) { return message.id == id; });
+  return found == attempts.end() ? nullptr : &*found;
+}
+
+std::size_t live_verification::attempts_over(channel via) const {
+  return static_cast<std::size_t>(std::count_if(
+    attempts.begin(), attempts.end(), [via](const message_record& m) { return m.via == via; }));
+}
+
+phone_state::~phone_state() {
+  for (auto& [id, verification] : live)
+    for (auto& [message, actor] : verification.actors)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+}
+
+std::uint32_t phone_state::routing_key() const {
+  return phone_routing_key(settings->secret, phone);
+}
+
+milliseconds phone_state::send_limit_wait(timestamp now) {
+  auto window = settings->send_limit.window;
+  std::erase_if(record.recent_sends, [&](timestamp sent) { return sent + window <= now; });
+  if (record.recent_sends.size() < settings->send_limit.count)
+    return milliseconds{0};
+  auto oldest = *std::min_element(record.recent_sends.begin(), record.recent_sends.end());
+  return std::max(milliseconds{1}, oldest + window - now);
+}
+
+bool phone_state::whatsapp_window_open(timestamp now) const {
+  return record.whatsapp_window_until && *record.whatsapp_window_until > now;
+}
+
+live_verification phone_state::make_verification(const verification_request& request,
+                                                 timestamp now,
+                                                 caf::actor_clock::time_point clock_now) const {
+  live_verification verification;
+  auto& fresh = verification.record;
+  fresh.id = verification_id::generate(routing_key());
+  fresh.phone = phone;
+  fresh.preference = request.preference;
+  fresh.fallback = request.fallback.value_or(settings->fallback);
+  fresh.created_at = now;
+  fresh.expires_at = now + settings->code_ttl;
+  fresh.locale = request.locale;
+  verification.code_deadline = clock_now + settings->code_ttl;
+  renew_code(verification);
+  return verification;
+}
+
+void phone_state::renew_code(live_verification& verification) const {
+  verification.code = generate_code(static_cast<int>(settings->code_length));
+  verification.record.salt = code_hasher::make_salt();
+  verification.record.digest = settings->hasher->digest(verification.code, verification.record.salt);
+}
+
+message_record& phone_state::add_attempt(live_verification& verification, channel via,
+                                         timestamp now) {
+  message_record message;
+  message.id = message_id::generate(routing_key());
+  message.verification = verification.record.id;
+  message.to = phone;
+  message.via = via;
+  message.as_template = via == channel::whatsapp && settings->whatsapp_template
+                        && !whatsapp_window_open(now);
+  message.delivery.merge({delivery_status::created, now, 0});
+  verification.record.messages.push_back(message.id);
+  verification.attempts.push_back(std::move(message));
+  record.recent_sends.push_back(now);
+  return verification.attempts.back();
+}
+
+failure_followup phone_state::followup_for(const live_verification& verification,
+                                           const message_record& message) const {
+  bool latest = !verification.attempts.empty() && verification.attempts.back().id == message.id;
+  if (!latest)
+    return failure_followup::nothing; // a newer attempt is already on its way
+  auto code = message.error_code();
+  auto reaction = message.delivery.current() == delivery_status::timed_out
+                    ? error_reaction::delivery_failed
+                    : classify_callback_error(code);
+  bool room = verification.attempts_over(message.via) < settings->max_attempts_per_channel;
+  if (reaction == error_reaction::retry && room)
+    return failure_followup::same_channel;
+  if (reaction == error_reaction::resend_as_template && settings->whatsapp_template
+      && !message.as_template && room)
+    return failure_followup::as_template;
+  bool automatic = verification.record.fallback == fallback_policy::automatic;
+  if (automatic && message.via == channel::whatsapp && !verification.fell_back)
+    return failure_followup::sms_fallback;
+  return failure_followup::nothing;
+}
+
+std::string phone_state::message_body(const live_verification& verification) const {
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(settings->code_ttl).count();
+  return fmt::format("Your verification code is {}. It expires in {} minutes. Do not share it.",
+                     verification.code, std::max<long>(1, minutes));
+}
+
+} // namespace verity

@@ -1,0 +1,160 @@
+#include "tests/actors/actor_fixture.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace verity::test {
+
+namespace {
+
+void apply(fake_storage_data& data, const write_batch& batch) {
+  for (const auto& record : batch.verifications)
+    data.verifications[record.id] = record;
+  for (const auto& record : batch.messages)
+    data.messages[record.id] = record;
+  for (const auto& record : batch.phones)
+    data.phones[record.phone] = record;
+  ++data.persists;
+}
+
+caf::behavior fake_storage(caf::event_based_actor* self, std::shared_ptr<fake_storage_data> data) {
+  return {
+    [self, data](atom::persist, const write_batch& batch) -> caf::result<caf::ok_atom> {
+      apply(*data, batch);
+      if (!data->hold)
+        return caf::ok_atom::value;
+      data->held.push_back(self->make_response_promise());
+      return data->held.back();
+    },
+    [data](release_atom) {
+      for (auto& promise : data->held)
+        promise.deliver(caf::ok_atom::value);
+      data->held.clear();
+    },
+    [data](atom::load, const verification_id& id) -> caf::result<verification_view> {
+      auto found = data->verifications.find(id);
+      if (found == data->verifications.end())
+        return caf::make_error(ec::not_found);
+      verification_view view{found->second, {}};
+      for (const auto& message : found->second.messages)
+        view.attempts.push_back(data->messages.at(message));
+      return view;
+    },
+    [data](atom::load, const message_id& id) -> caf::result<message_record> {
+      auto found = data->messages.find(id);
+      if (found == data->messages.end())
+        return caf::make_error(ec::not_found);
+      return found->second;
+    },
+    [data](atom::lookup, const std::string&) -> caf::result<message_id> {
+      return caf::make_error(ec::not_found);
+    },
+    [data](atom::phone, const std::string& phone) {
+      auto found = data->phones.find(phone);
+      return found == data->phones.end() ? phone_record{phone, false, std::nullopt, false, {}}
+                                         : found->second;
+    },
+  };
+}
+
+caf::behavior fake_egress(caf::event_based_actor* self, std::shared_ptr<fake_egress_data> data,
+                          int* sids) {
+  return {
+    [self, data, sids](atom::create, const outbound_message& message)
+      -> caf::result<create_result> {
+      data->requests.push_back(message);
+      create_result result;
+      if (!data->script.empty()) {
+        result = data->script.front();
+        data->script.pop_front();
+      } else {
+        result.http_status = 201;
+        result.sid = "SM" + std::to_string(++*sids);
+        result.status = delivery_status::queued;
+      }
+      if (!data->hold)
+        return result;
+      data->held.emplace_back(self->make_response_promise(), result);
+      return data->held.back().first;
+    },
+    [data](release_atom) {
+      for (auto& [promise, result] : data->held)
+        promise.deliver(result);
+      data->held.clear();
+    },
+  };
+}
+
+} // namespace
+
+actor_fixture::actor_fixture() {
+  config_.set("scheduler.policy", caf::atom("testing"));
+  config_.set("logger.verbosity", caf::atom("quiet"));
+  system_ = std::make_unique<caf::actor_system>(config_);
+  scheduler_ = &dynamic_cast<caf::scheduler::test_coordinator&>(system_->scheduler());
+  storage_fake_ = system_->spawn(fake_storage, storage_data_);
+  egress_fake_ = system_->spawn(fake_egress, egress_data_, &twilio_sids_);
+  settings_->secret = {1, 2, 3, 4};
+  settings_->hasher = std::make_shared<code_hasher>(std::string_view{"test secret for codes"});
+  directory_setup setup{caf::actor_cast<egress_actor>(egress_fake_),
+                        caf::actor_cast<storage_actor>(storage_fake_), settings_};
+  shard_ = system_->spawn(phone_directory_behavior, setup);
+  client_ = std::make_unique<caf::scoped_actor>(*system_);
+  run();
+}
+
+actor_fixture::~actor_fixture() {
+  client_.reset();
+  caf::anon_send_exit(shard_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(storage_fake_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(egress_fake_, caf::exit_reason::user_shutdown);
+  run();
+}
+
+void actor_fixture::run() {
+  scheduler_->run();
+}
+
+void actor_fixture::advance(caf::timespan span) {
+  scheduler_->advance_time(span);
+  run();
+}
+
+verification_view actor_fixture::start(const std::string& phone, channel_preference preference,
+                                       std::optional<fallback_policy> fallback) {
+  auto view = ask<verification_view>(shard_, atom::start::value,
+                                     verification_request{phone, preference, fallback, "en"});
+  EXPECT_TRUE(view) << (view ? "" : to_string(view.error()));
+  return view ? *view : verification_view{};
+}
+
+void actor_fixture::callback(const message_record& message, delivery_status status,
+                             std::uint32_t error_code) {
+  auto at = std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::system_clock::now());
+  status_callback cb{message.id, message.to, stored(message.id).twilio_sid, status, error_code, at};
+  auto ack = ask<caf::ok_atom>(shard_, atom::status::value, cb);
+  EXPECT_TRUE(ack) << (ack ? "" : to_string(ack.error()));
+}
+
+verification_view actor_fixture::get(const verification_id& id) {
+  auto view = ask<verification_view>(shard_, atom::get::value,
+                                     verification_query{id, std::chrono::milliseconds{0}, {}});
+  EXPECT_TRUE(view) << (view ? "" : to_string(view.error()));
+  return view ? *view : verification_view{};
+}
+
+const message_record& actor_fixture::stored(const message_id& id) const {
+  return storage_data_->messages.at(id);
+}
+
+create_result actor_fixture::twilio_error(int http_status, std::uint32_t code) {
+  create_result result;
+  result.http_status = http_status;
+  result.error_code = code;
+  result.error_message = "scripted failure";
+  return result;
+}
+
+} // namespace verity::test
