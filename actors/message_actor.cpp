@@ -1,6 +1,7 @@
 #include "actors/message_actor.hpp"
 
 #include <caf/event_based_actor.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/error_classification.hpp"
@@ -138,7 +139,10 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 } // namespace
 
 outbound_message message_state::outbound() const {
-  return {setup.record.id, setup.record.via, setup.record.to, setup.body,
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(setup.settings->code_ttl).count();
+  auto body = fmt::format("Your verification code is {}. It expires in {} minutes. Do not share it.",
+                          setup.code, std::max<decltype(minutes)>(1, minutes));
+  return {setup.record.id, setup.record.via, setup.record.to, std::move(body),
           setup.record.as_template, setup.code};
 }
 

@@ -16,7 +16,6 @@ namespace verity {
 struct message_setup {
   message_record record;  ///< Already durably stored by the phone actor.
   std::string code;       ///< The code it carries: memory only, never logged or stored.
-  std::string body;       ///< Free-form text (WhatsApp inside the 24-hour window, or SMS).
   phone_actor parent;     ///< Told of every durable change.
   egress_actor egress;
   storage_actor storage;

@@ -46,7 +46,6 @@ void spawn_message(self_pointer self, live_verification& verification,
   auto& state = self->state;
   message_setup setup{message,
                       verification.code,
-                      state.message_body(verification),
                       caf::actor_cast<phone_actor>(self),
                       state.egress,
                       state.storage,
@@ -54,28 +53,26 @@ void spawn_message(self_pointer self, live_verification& verification,
                       verification.code_deadline,
                       self->clock().now() + until_deadline,
                       send_now};
-  auto actor = self->spawn(message_actor_behavior, std::move(setup));
-  verification.actors.emplace(message.id, actor);
-  state.message_owner.emplace(message.id, verification.record.id);
+  auto index = verification.attempt_index(message.id).value_or(verification.attempts.size());
+  if (verification.actors.size() <= index)
+    verification.actors.resize(index + 1);
+  verification.actors[index] = self->spawn(message_actor_behavior, std::move(setup));
 }
 
 /// Answers every long poll on `id` whose client has not seen the current delivery state (all of
 /// them when `finished`).
 void notify_waiters(self_pointer self, const verification_id& id, bool finished) {
   auto& state = self->state;
-  auto found = state.live.find(id);
-  for (auto i = state.waiters.begin(); i != state.waiters.end();) {
-    auto& waiter = i->second;
-    bool mine = waiter.id == id;
-    bool changed = found == state.live.end() || !waiter.seen
-                   || found->second.view().latest_delivery() != *waiter.seen;
-    if (mine && (finished || changed) && found != state.live.end()) {
-      waiter.promise.deliver(found->second.view());
-      i = state.waiters.erase(i);
-    } else {
-      ++i;
-    }
-  }
+  const auto* verification = state.find_live(id);
+  if (verification == nullptr)
+    return;
+  auto latest = verification->view().latest_delivery();
+  std::erase_if(state.waiters, [&](long_poll& waiter) {
+    if (waiter.id != id || (!finished && waiter.seen && *waiter.seen == latest))
+      return false;
+    waiter.promise.deliver(verification->view());
+    return true;
+  });
 }
 
 /// Asks the shard to let this actor go once nothing is live or waiting.
@@ -94,15 +91,14 @@ void maybe_passivate(self_pointer self) {
 /// Ends the live work of a verification that left `pending` (its record is already durable).
 void finish(self_pointer self, const verification_id& id) {
   auto& state = self->state;
-  auto found = state.live.find(id);
-  if (found == state.live.end())
+  auto* verification = state.find_live(id);
+  if (verification == nullptr)
     return;
   notify_waiters(self, id, true);
-  for (auto& [message, actor] : found->second.actors) {
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-    state.message_owner.erase(message);
-  }
-  state.live.erase(found);
+  for (auto& actor : verification->actors)
+    if (actor)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  state.erase_live(id);
   maybe_passivate(self);
 }
 
@@ -130,9 +126,9 @@ void send_attempt(self_pointer self, live_verification& verification, channel vi
   auto message_copy = message;
   persist(self, batch_of(state, verification, &message),
           [self, id, message_copy, done](caf::error err) mutable {
-            auto found = self->state.live.find(id);
-            if (!err && found != self->state.live.end()) {
-              spawn_message(self, found->second, message_copy, true,
+            auto* found = self->state.find_live(id);
+            if (!err && found != nullptr) {
+              spawn_message(self, *found, message_copy, true,
                             self->state.settings->delivery_timeout);
               notify_waiters(self, id, false);
             }
@@ -158,18 +154,18 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
     via = channel::sms;
   auto id = verification.record.id;
   self->delayed_send(self, state.settings->code_ttl, atom::expire::value, id);
-  auto& live = state.live.emplace(id, std::move(verification)).first->second;
+  auto& live = state.live.emplace_back(std::move(verification));
   auto promise = self->make_response_promise<verification_view>();
   spdlog::info("verification {} started for {} over {}", id.to_string(), mask_phone(state.phone),
                to_string(via));
   send_attempt(self, live, via, false, [self, id, promise](caf::error err) mutable {
-    auto found = self->state.live.find(id);
-    if (err || found == self->state.live.end()) {
-      self->state.live.erase(id);
+    auto* found = self->state.find_live(id);
+    if (err || found == nullptr) {
+      self->state.erase_live(id);
       promise.deliver(err ? std::move(err) : caf::make_error(ec::storage_failed));
       return maybe_passivate(self);
     }
-    promise.deliver(found->second.view());
+    promise.deliver(found->view());
   });
   return promise;
 }
@@ -177,36 +173,36 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
 caf::result<verification_view> on_get(self_pointer self, const verification_query& query) {
   auto& state = self->state;
   ++state.received_from_directory;
-  auto found = state.live.find(query.id);
-  if (found == state.live.end()) {
+  const auto* found = state.find_live(query.id);
+  if (found == nullptr) {
     auto promise = self->make_response_promise<verification_view>();
     return promise.delegate(state.storage, atom::load::value, query.id);
   }
-  auto view = found->second.view();
+  auto view = found->view();
   if (query.wait.count() <= 0 || !query.seen || view.latest_delivery() != *query.seen)
     return view;
   auto waiter = state.next_waiter++;
-  state.waiters.emplace(waiter, long_poll{query.id, query.seen,
-                                          self->make_response_promise<verification_view>()});
+  auto promise = self->make_response_promise<verification_view>();
+  state.waiters.push_back(long_poll{waiter, query.id, query.seen, promise});
   self->delayed_send(self, query.wait, atom::wake::value, waiter);
-  return state.waiters.at(waiter).promise;
+  return promise;
 }
 
 caf::result<verification_view> on_resend(self_pointer self, const verification_id& id,
                                          channel via) {
   auto& state = self->state;
   ++state.received_from_directory;
-  auto found = state.live.find(id);
-  if (found == state.live.end())
+  auto* found = state.find_live(id);
+  if (found == nullptr)
     return caf::make_error(ec::not_found);
   if (auto wait = state.send_limit_wait(wall_clock_now()); wait.count() > 0)
     return rate_limited(wait);
   auto promise = self->make_response_promise<verification_view>();
-  send_attempt(self, found->second, via, false, [self, id, promise](caf::error err) mutable {
-    auto live = self->state.live.find(id);
-    if (err || live == self->state.live.end())
+  send_attempt(self, *found, via, false, [self, id, promise](caf::error err) mutable {
+    auto* live = self->state.find_live(id);
+    if (err || live == nullptr)
       return answer(promise, err ? std::move(err) : caf::make_error(ec::not_found));
-    promise.deliver(live->second.view());
+    promise.deliver(live->view());
   });
   return promise;
 }
@@ -233,15 +229,15 @@ caf::result<check_result> on_check(self_pointer self, const verification_id& id,
                                    const std::string& code) {
   auto& state = self->state;
   ++state.received_from_directory;
-  auto found = state.live.find(id);
-  if (found == state.live.end())
+  auto* found = state.find_live(id);
+  if (found == nullptr)
     return caf::make_error(ec::not_found);
-  auto& record = found->second.record;
+  auto& record = found->record;
   auto max_checks = state.settings->max_checks;
   if (state.settings->hasher->matches(code, record.salt, record.digest)) {
     record.status = verification_status::approved;
     spdlog::info("verification {} approved", id.to_string());
-    return store_check(self, found->second, {record.status, true, max_checks - record.wrong_checks});
+    return store_check(self, *found, {record.status, true, max_checks - record.wrong_checks});
   }
   ++record.wrong_checks;
   if (record.wrong_checks >= max_checks) {
@@ -249,7 +245,7 @@ caf::result<check_result> on_check(self_pointer self, const verification_id& id,
     spdlog::info("verification {} locked after {} wrong checks", id.to_string(),
                  record.wrong_checks);
   }
-  return store_check(self, found->second, {record.status, false, max_checks - record.wrong_checks});
+  return store_check(self, *found, {record.status, false, max_checks - record.wrong_checks});
 }
 
 /// Applies a callback for a message no actor holds (its verification ended): load, merge and
@@ -283,13 +279,14 @@ caf::result<caf::ok_atom> merge_cold(self_pointer self, const status_callback& c
 caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& callback) {
   auto& state = self->state;
   ++state.received_from_directory;
-  auto owner = state.message_owner.find(callback.message);
-  if (owner == state.message_owner.end()) {
+  auto [verification, index] = state.find_message(callback.message);
+  if (verification == nullptr || index >= verification->actors.size()
+      || !verification->actors[index]) {
     auto result = merge_cold(self, callback);
     maybe_passivate(self);
     return result;
   }
-  auto& actor = state.live.at(owner->second).actors.at(callback.message);
+  auto& actor = verification->actors[index];
   auto promise = self->make_response_promise<caf::ok_atom>();
   return promise.delegate(actor, atom::status::value, callback);
 }
@@ -327,16 +324,15 @@ void learn_from_failure(phone_state& state, const message_record& message) {
 
 void on_update(self_pointer self, const message_record& message) {
   auto& state = self->state;
-  auto owner = state.message_owner.find(message.id);
-  if (owner == state.message_owner.end())
+  auto [found, index] = state.find_message(message.id);
+  if (found == nullptr)
     return;
-  auto& verification = state.live.at(owner->second);
-  if (auto* attempt = verification.attempt(message.id))
-    *attempt = message;
+  auto& verification = *found;
+  verification.attempts[index] = message;
   auto id = verification.record.id;
   notify_waiters(self, id, false);
   bool failed = is_failure(message.delivery.current());
-  if (!failed || !verification.handled_failures.insert(message.id).second)
+  if (!failed || !verification.mark_failure_handled(index))
     return;
   learn_from_failure(state, message);
   auto ignore = [](const caf::error&) {};
@@ -356,27 +352,27 @@ void on_update(self_pointer self, const message_record& message) {
 }
 
 void on_expire(self_pointer self, const verification_id& id) {
-  auto found = self->state.live.find(id);
-  if (found == self->state.live.end())
+  auto* found = self->state.find_live(id);
+  if (found == nullptr)
     return;
-  found->second.record.status = verification_status::expired;
-  found->second.record.salt = {};
-  found->second.record.digest = {};
+  found->record.status = verification_status::expired;
+  found->record.salt = {};
+  found->record.digest = {};
   spdlog::info("verification {} expired", id.to_string());
-  persist(self, batch_of(self->state, found->second, nullptr),
+  persist(self, batch_of(self->state, *found, nullptr),
           [self, id](const caf::error&) { finish(self, id); });
 }
 
 void on_wake(self_pointer self, std::uint64_t waiter) {
   auto& state = self->state;
-  auto found = state.waiters.find(waiter);
+  auto found = std::find_if(state.waiters.begin(), state.waiters.end(),
+                            [waiter](const long_poll& poll) { return poll.waiter == waiter; });
   if (found == state.waiters.end())
     return;
-  auto live = state.live.find(found->second.id);
-  if (live != state.live.end())
-    found->second.promise.deliver(live->second.view());
+  if (const auto* live = state.find_live(found->id))
+    found->promise.deliver(live->view());
   else
-    found->second.promise.deliver(caf::make_error(ec::not_found));
+    found->promise.deliver(caf::make_error(ec::not_found));
   state.waiters.erase(found);
   maybe_passivate(self);
 }
@@ -405,7 +401,7 @@ void on_recover(self_pointer self, verification_view& view) {
   verification.attempts = std::move(view.attempts);
   verification.code_deadline = self->clock().now() + remaining;
   self->delayed_send(self, remaining, atom::expire::value, id);
-  auto& live = state.live.emplace(id, std::move(verification)).first->second;
+  auto& live = state.live.emplace_back(std::move(verification));
   bool resend = std::any_of(live.attempts.begin(), live.attempts.end(), never_reached_twilio);
   if (!resend) {
     for (const auto& attempt : live.attempts)
@@ -415,12 +411,12 @@ void on_recover(self_pointer self, verification_view& view) {
   state.renew_code(live);
   spdlog::info("verification {} recovered: resending with a fresh code", id.to_string());
   persist(self, batch_of(state, live, nullptr), [self, id](const caf::error& err) {
-    auto found = self->state.live.find(id);
-    if (err || found == self->state.live.end())
+    auto* found = self->state.find_live(id);
+    if (err || found == nullptr)
       return;
-    for (const auto& attempt : found->second.attempts) {
+    for (const auto& attempt : found->attempts) {
       auto resend_now = never_reached_twilio(attempt);
-      spawn_message(self, found->second, attempt, resend_now,
+      spawn_message(self, *found, attempt, resend_now,
                     resend_now ? self->state.settings->delivery_timeout
                                : time_left_to_confirm(self->state, attempt));
     }

@@ -27,7 +27,7 @@ phone_actor& forward_to(self_pointer self, const std::string& phone) {
                       state.setup.storage, state.setup.settings};
     auto actor = self->spawn(phone_actor_behavior, std::move(setup));
     self->monitor(actor);
-    found = state.phones.emplace(phone, phone_entry{actor, 0}).first;
+    found = state.phones.emplace(phone, phone_entry{actor, 0, {}}).first;
   }
   ++found->second.forwarded;
   return found->second.actor;
@@ -40,8 +40,11 @@ const std::string* phone_of(self_pointer self, const verification_id& id) {
 }
 
 void remember(self_pointer self, const verification_id& id, const std::string& phone) {
+  auto entry = self->state.phones.find(phone);
+  if (entry == self->state.phones.end())
+    return; // the phone actor is gone already: reads of this id come from storage
   self->state.verification_phone[id] = phone;
-  self->state.phone_verifications[phone].push_back(id);
+  entry->second.verifications.push_back(id);
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
@@ -80,13 +83,12 @@ directory_state::~directory_state() {
 }
 
 void directory_state::forget(const std::string& phone) {
-  phones.erase(phone);
-  auto owned = phone_verifications.find(phone);
-  if (owned == phone_verifications.end())
+  auto entry = phones.find(phone);
+  if (entry == phones.end())
     return;
-  for (const auto& id : owned->second)
+  for (const auto& id : entry->second.verifications)
     verification_phone.erase(id);
-  phone_verifications.erase(owned);
+  phones.erase(entry);
 }
 
 phone_directory_actor::behavior_type phone_directory_behavior(self_pointer self,
@@ -139,8 +141,9 @@ phone_directory_actor::behavior_type phone_directory_behavior(self_pointer self,
     },
     [self](atom::recover, verification_view& view) {
       auto phone = view.verification.phone;
+      auto& actor = forward_to(self, phone);
       remember(self, view.verification.id, phone);
-      self->send(forward_to(self, phone), atom::recover::value, std::move(view));
+      self->send(actor, atom::recover::value, std::move(view));
     },
   };
 }

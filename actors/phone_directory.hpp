@@ -24,6 +24,7 @@ struct directory_setup {
 struct phone_entry {
   phone_actor actor;
   std::uint64_t forwarded = 0; ///< Messages forwarded to it (the passivation handshake).
+  std::vector<verification_id> verifications; ///< Routed here by id; forgotten with the actor.
 };
 
 /// The state of one directory shard.
@@ -40,7 +41,6 @@ struct directory_state {
   directory_setup setup;
   std::unordered_map<std::string, phone_entry> phones;
   std::unordered_map<verification_id, std::string> verification_phone;
-  std::unordered_map<std::string, std::vector<verification_id>> phone_verifications;
 
   /// Forgets a phone actor and the verifications routed to it.
   void forget(const std::string& phone);

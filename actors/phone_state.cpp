@@ -4,7 +4,6 @@
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
-#include <fmt/format.h>
 
 #include "engine/error_classification.hpp"
 #include "engine/routing.hpp"
@@ -23,10 +22,19 @@ verification_view live_verification::view() const {
   return {record, attempts};
 }
 
-message_record* live_verification::attempt(const message_id& id) {
-  auto found = std::find_if(attempts.begin(), attempts.end(),
-                            [&id](const message_record& message) { return message.id == id; });
-  return found == attempts.end() ? nullptr : &*found;
+std::optional<std::size_t> live_verification::attempt_index(const message_id& id) const {
+  for (std::size_t i = 0; i < attempts.size(); ++i)
+    if (attempts[i].id == id)
+      return i;
+  return std::nullopt;
+}
+
+bool live_verification::mark_failure_handled(std::size_t index) {
+  auto bit = std::uint64_t{1} << (index % 64);
+  if (handled_failures & bit)
+    return false;
+  handled_failures |= bit;
+  return true;
 }
 
 std::size_t live_verification::attempts_over(channel via) const {
@@ -35,9 +43,27 @@ std::size_t live_verification::attempts_over(channel via) const {
 }
 
 phone_state::~phone_state() {
-  for (auto& [id, verification] : live)
-    for (auto& [message, actor] : verification.actors)
+  for (auto& verification : live)
+    for (auto& actor : verification.actors)
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+}
+
+live_verification* phone_state::find_live(const verification_id& id) {
+  for (auto& verification : live)
+    if (verification.record.id == id)
+      return &verification;
+  return nullptr;
+}
+
+std::pair<live_verification*, std::size_t> phone_state::find_message(const message_id& id) {
+  for (auto& verification : live)
+    if (auto index = verification.attempt_index(id))
+      return {&verification, *index};
+  return {nullptr, 0};
+}
+
+void phone_state::erase_live(const verification_id& id) {
+  std::erase_if(live, [&id](const live_verification& v) { return v.record.id == id; });
 }
 
 std::uint32_t phone_state::routing_key() const {
@@ -115,12 +141,6 @@ failure_followup phone_state::followup_for(const live_verification& verification
   if (automatic && message.via == channel::whatsapp && !verification.fell_back)
     return failure_followup::sms_fallback;
   return failure_followup::nothing;
-}
-
-std::string phone_state::message_body(const live_verification& verification) const {
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(settings->code_ttl).count();
-  return fmt::format("Your verification code is {}. It expires in {} minutes. Do not share it.",
-                     verification.code, std::max<long>(1, minutes));
 }
 
 } // namespace verity

@@ -4,8 +4,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/actor_clock.hpp>
@@ -16,28 +14,34 @@
 
 namespace verity {
 
-/// A verification with live work: its record, its attempts and their actors.
+/// A verification with live work: its record, its attempts and their actors. A phone rarely
+/// has more than a few of these, so plain vectors (searched linearly) hold them: hash maps
+/// would cost more memory per verification than they save in time.
 struct live_verification {
   verification_record record;
   std::string code; ///< Plaintext while sends may need it; "" after recovery (none on disk).
-  std::vector<message_record> attempts;           ///< Latest records, in `record.messages` order.
-  std::unordered_map<message_id, message_actor> actors;
-  caf::actor_clock::time_point code_deadline;     ///< End of the code's lifetime (actor clock).
-  std::unordered_set<message_id> handled_failures; ///< Failures already acted upon (once each).
+  std::vector<message_record> attempts; ///< Latest records, in `record.messages` order.
+  std::vector<message_actor> actors;    ///< The actor of each attempt, same order.
+  caf::actor_clock::time_point code_deadline; ///< End of the code's lifetime (actor clock).
+  std::uint64_t handled_failures = 0; ///< Bit i: the failure of attempt i was acted upon.
   bool fell_back = false; ///< The automatic fallback already sent its SMS: never again.
 
   /// The record and attempts as the API shows them.
   verification_view view() const;
 
-  /// The attempt record of `id`, if it belongs here.
-  message_record* attempt(const message_id& id);
+  /// The index of attempt `id`, if it belongs here.
+  std::optional<std::size_t> attempt_index(const message_id& id) const;
 
   /// Number of attempts made over `via`.
   std::size_t attempts_over(channel via) const;
+
+  /// Marks the failure of attempt `index` as handled; false if it already was.
+  bool mark_failure_handled(std::size_t index);
 };
 
 /// A long-poll request waiting for a change of the latest delivery state.
 struct long_poll {
+  std::uint64_t waiter = 0; ///< Names the wake-up timer of this request.
   verification_id id;
   std::optional<delivery_status> seen;
   caf::typed_response_promise<verification_view> promise;
@@ -69,11 +73,19 @@ struct phone_state {
   storage_actor storage;
   std::shared_ptr<const verification_settings> settings;
 
-  std::unordered_map<verification_id, live_verification> live;
-  std::unordered_map<message_id, verification_id> message_owner;
-  std::unordered_map<std::uint64_t, long_poll> waiters;
+  std::vector<live_verification> live;
+  std::vector<long_poll> waiters;
   std::uint64_t next_waiter = 0;
   std::uint64_t received_from_directory = 0; ///< For the passivation handshake.
+
+  /// The live verification `id`, or nullptr.
+  live_verification* find_live(const verification_id& id);
+
+  /// The live verification holding message `id`, with the message's index, or nullptr.
+  std::pair<live_verification*, std::size_t> find_message(const message_id& id);
+
+  /// Drops the live verification `id` (no-op if not live).
+  void erase_live(const verification_id& id);
 
   /// The routing key of this phone, embedded in every id issued for it.
   std::uint32_t routing_key() const;
@@ -99,8 +111,6 @@ struct phone_state {
   failure_followup followup_for(const live_verification& verification,
                                 const message_record& message) const;
 
-  /// The text of a code message.
-  std::string message_body(const live_verification& verification) const;
 };
 
 } // namespace verity

@@ -16,11 +16,12 @@ constexpr std::size_t index_of(delivery_status status) {
   return static_cast<std::size_t>(status);
 }
 
-/// Keeps the earlier of the time already held and `at`. Returns true if it changed.
-bool keep_earliest(std::optional<timestamp>& slot, timestamp at) {
-  if (slot && *slot <= at)
+/// Keeps the earlier of the time already held (0: none) and `at`. Returns true if it changed.
+bool keep_earliest(timestamp::rep& slot, timestamp at) {
+  auto value = at.time_since_epoch().count();
+  if (slot != 0 && slot <= value)
     return false;
-  slot = at;
+  slot = value;
   return true;
 }
 
@@ -81,8 +82,8 @@ bool delivery_state::merge(const status_event& event) {
 bool delivery_state::merge(const delivery_state& other) {
   bool changed = false;
   for (std::size_t i = 0; i < delivery_status_count; ++i) {
-    if (other.first_seen_[i])
-      changed |= keep_earliest(first_seen_[i], *other.first_seen_[i]);
+    if (other.first_seen_[i] != 0)
+      changed |= keep_earliest(first_seen_[i], timestamp{std::chrono::milliseconds{other.first_seen_[i]}});
     changed |= keep_smallest_code(error_codes_[i], other.error_codes_[i]);
   }
   if (other.current_ > current_) {
@@ -93,7 +94,10 @@ bool delivery_state::merge(const delivery_state& other) {
 }
 
 std::optional<timestamp> delivery_state::first_seen(delivery_status status) const noexcept {
-  return first_seen_[index_of(status)];
+  auto value = first_seen_[index_of(status)];
+  if (value == 0)
+    return std::nullopt;
+  return timestamp{std::chrono::milliseconds{value}};
 }
 
 std::uint32_t delivery_state::error_code() const noexcept {

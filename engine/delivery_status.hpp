@@ -94,7 +94,9 @@ public:
 
 private:
   delivery_status current_ = delivery_status::created;
-  std::array<std::optional<timestamp>, delivery_status_count> first_seen_{};
+  /// First-seen times in ms since the epoch; 0 means not seen (half the size of optionals:
+  /// every live message holds this twice).
+  std::array<timestamp::rep, delivery_status_count> first_seen_{};
   std::array<std::uint32_t, delivery_status_count> error_codes_{};
 };
 

@@ -17,14 +17,16 @@ enum class column_family : std::uint8_t {
   twilio_sids,   ///< Twilio message SID -> message id.
   idempotency,   ///< Idempotency keys (kept 24 hours).
   in_flight,     ///< Verifications with live work, scanned by recovery on start.
+  created,       ///< Verification ids by creation time, walked by retention oldest first.
 };
 
 /// Number of column families Verity uses (RocksDB's own "default" family comes on top).
-inline constexpr std::size_t column_family_count = 7;
+inline constexpr std::size_t column_family_count = 8;
 
 /// The names stored on disk, indexed by `column_family`.
 inline constexpr std::array<std::string_view, column_family_count> column_family_names = {
   "verifications", "messages", "history", "phones", "twilio_sids", "idempotency", "in_flight",
+  "created",
 };
 
 } // namespace verity::storage

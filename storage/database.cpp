@@ -15,6 +15,7 @@ rocksdb::ColumnFamilyOptions options_for(column_family family) {
   switch (family) {
     case column_family::history:
     case column_family::in_flight:
+    case column_family::created:
       options.OptimizeLevelStyleCompaction();
       break;
     default:
@@ -35,9 +36,13 @@ std::vector<rocksdb::ColumnFamilyDescriptor> descriptors() {
 } // namespace
 
 tl::expected<std::unique_ptr<database>, std::string>
-database::open(const std::filesystem::path& directory) {
+database::open(const std::filesystem::path& directory, open_mode mode) {
   std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
+  if (mode == open_mode::read_only && !std::filesystem::exists(directory / "CURRENT", ec))
+    return tl::unexpected("cannot open RocksDB in " + directory.string()
+                          + " read-only: no database there");
+  if (mode == open_mode::read_write)
+    std::filesystem::create_directories(directory, ec);
   if (ec)
     return tl::unexpected("cannot create data directory " + directory.string() + ": "
                           + ec.message());
@@ -47,7 +52,10 @@ database::open(const std::filesystem::path& directory) {
   options.IncreaseParallelism(2);
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  auto status = rocksdb::DB::Open(options, directory.string(), descriptors(), &handles, &raw);
+  auto status = mode == open_mode::read_only
+                  ? rocksdb::DB::OpenForReadOnly(options, directory.string(), descriptors(),
+                                                 &handles, &raw)
+                  : rocksdb::DB::Open(options, directory.string(), descriptors(), &handles, &raw);
   if (!status.ok())
     return tl::unexpected("cannot open RocksDB in " + directory.string() + ": "
                           + status.ToString());

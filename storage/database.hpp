@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,13 +17,20 @@ class ColumnFamilyHandle;
 
 namespace verity::storage {
 
+/// How a database is opened.
+enum class open_mode : std::uint8_t {
+  read_write, ///< The engine's mode: creates what is missing and takes the lock.
+  read_only,  ///< For inspection tools and tests: every write fails, nothing is created.
+};
+
 /// Verity's RocksDB: opened (or created) with every column family, closed on destruction.
 class database {
 public:
   /// Opens or creates the database under `directory` (created if missing). Returns a sentence
-  /// naming the directory and RocksDB's reason when it cannot.
+  /// naming the directory and RocksDB's reason when it cannot. In `open_mode::read_only` the
+  /// database and all its column families must already exist.
   static tl::expected<std::unique_ptr<database>, std::string>
-  open(const std::filesystem::path& directory);
+  open(const std::filesystem::path& directory, open_mode mode = open_mode::read_write);
 
   ~database();
   database(const database&) = delete;

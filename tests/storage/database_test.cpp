@@ -61,5 +61,15 @@ TEST_F(database_test, second_open_of_a_locked_database_fails) {
   EXPECT_NE(second.error().find("lock"), std::string::npos) << second.error();
 }
 
+TEST_F(database_test, read_only_open_needs_an_existing_database_and_refuses_writes) {
+  ASSERT_FALSE(database::open(directory_, open_mode::read_only));
+  EXPECT_FALSE(std::filesystem::exists(directory_)) << "read-only open creates nothing";
+  ASSERT_TRUE(database::open(directory_));
+  auto db = database::open(directory_, open_mode::read_only);
+  ASSERT_TRUE(db) << db.error();
+  auto& family = (*db)->handle(column_family::phones);
+  EXPECT_FALSE((*db)->db().Put({}, &family, "key", "value").ok());
+}
+
 } // namespace
 } // namespace verity::storage

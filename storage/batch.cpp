@@ -1,0 +1,102 @@
+#include "storage/batch.hpp"
+
+#include <rocksdb/write_batch.h>
+
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
+
+namespace verity::storage {
+
+namespace {
+
+/// Collects the first failed RocksDB status of a sequence of writes.
+class batch_writer {
+public:
+  batch_writer(database& db, rocksdb::WriteBatch& out) : db_(db), out_(out) {}
+
+  void put(column_family family, const std::string& key, const std::string& value) {
+    keep(out_.Put(&db_.handle(family), key, value));
+  }
+
+  void erase(column_family family, const std::string& key) {
+    keep(out_.Delete(&db_.handle(family), key));
+  }
+
+  [[nodiscard]] tl::expected<void, std::string> result() const {
+    if (!status_.ok())
+      return tl::unexpected("cannot add to the write batch: " + status_.ToString());
+    return {};
+  }
+
+private:
+  void keep(const rocksdb::Status& status) {
+    if (status_.ok())
+      status_ = status;
+  }
+
+  database& db_;
+  rocksdb::WriteBatch& out_;
+  rocksdb::Status status_;
+};
+
+void add(batch_writer& out, const verification_record& record) {
+  auto key = verification_key(record.id);
+  out.put(column_family::verifications, key, encode(record));
+  out.put(column_family::created, created_key(record.created_at, record.id), {});
+  if (record.status == verification_status::pending)
+    out.put(column_family::in_flight, key, {});
+  else
+    out.erase(column_family::in_flight, key);
+}
+
+void add(batch_writer& out, const message_record& record) {
+  out.put(column_family::messages, message_key(record.id), encode(record));
+  for (std::size_t i = 0; i < delivery_status_count; ++i) {
+    auto status = static_cast<delivery_status>(i);
+    if (auto at = record.delivery.first_seen(status))
+      out.put(column_family::history, history_key(record.id, *at, status),
+              encode_history_value(record.delivery.error_code_of(status)));
+  }
+  if (!record.twilio_sid.empty())
+    out.put(column_family::twilio_sids, twilio_sid_key(record.twilio_sid),
+            message_key(record.id));
+}
+
+void add(batch_writer& out, const phone_record& record) {
+  out.put(column_family::phones, phone_key(record.phone), encode(record));
+}
+
+} // namespace
+
+tl::expected<void, std::string> validate(const write_batch& batch) {
+  for (const auto& record : batch.verifications) {
+    if (record.id == verification_id{})
+      return tl::unexpected(std::string{"a verification has no id"});
+    if (record.phone.empty())
+      return tl::unexpected("verification " + record.id.to_string() + " has no phone");
+  }
+  for (const auto& record : batch.messages) {
+    if (record.id == message_id{})
+      return tl::unexpected(std::string{"a message has no id"});
+    if (record.verification == verification_id{})
+      return tl::unexpected("message " + record.id.to_string() + " has no verification");
+  }
+  for (const auto& record : batch.phones)
+    if (record.phone.empty())
+      return tl::unexpected(std::string{"a phone record has no phone"});
+  return {};
+}
+
+tl::expected<void, std::string> append(database& db, const write_batch& batch,
+                                       rocksdb::WriteBatch& out) {
+  batch_writer writer{db, out};
+  for (const auto& record : batch.verifications)
+    add(writer, record);
+  for (const auto& record : batch.messages)
+    add(writer, record);
+  for (const auto& record : batch.phones)
+    add(writer, record);
+  return writer.result();
+}
+
+} // namespace verity::storage

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+
+#include <tl/expected.hpp>
+
+#include "actors/messages.hpp"
+#include "storage/database.hpp"
+
+namespace rocksdb {
+class WriteBatch;
+} // namespace rocksdb
+
+/// How a `write_batch` maps onto RocksDB puts and deletes.
+namespace verity::storage {
+
+/// Checks what a write batch must hold before it is stored: set ids, a verification id on
+/// every message, a phone on every verification and phone record. Returns why not.
+[[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
+
+/// Appends the writes of `batch` to `out`:
+/// - a verification goes to `verifications` and `created`; it is put into `in_flight` while
+///   pending and deleted from it otherwise (its salt and digest are dropped then, see codec);
+/// - a message goes to `messages`, one `history` entry per seen status, and `twilio_sids`
+///   once its SID is known (history entries are only ever added: should a status be seen
+///   earlier than first stored, the older entry stays; the message record is the authority);
+/// - a phone record goes to `phones`.
+/// Returns RocksDB's reason when `out` refuses a write (then `out` holds part of the batch:
+/// callers wrap this call in a save point).
+[[nodiscard]] tl::expected<void, std::string> append(database& db, const write_batch& batch,
+                                                     rocksdb::WriteBatch& out);
+
+} // namespace verity::storage

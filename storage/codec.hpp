@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+#include "engine/verification.hpp"
+
+/// The stored form of Verity's records: compact binary, first byte the format version.
+///
+/// Version 1 layouts (varint = minimal LEB128, time = zigzag varint of Unix milliseconds,
+/// text = varint length + bytes, id = 16 raw bytes, flag = byte 0 or 1, enums = one byte):
+/// - verification: version, id, phone, preference, fallback, status, created_at, expires_at,
+///   wrong_checks, code flag [+ salt(16) + digest(32) when set], message count, message ids,
+///   locale. The code flag is set only while the status is `pending`: the salt and digest of a
+///   finished verification are never written (they died with their TTL) and decode as zeros.
+/// - message: version, id, verification id, to, channel, twilio_sid, seen-status count, then per
+///   seen status in ascending order (status, first seen, error code), as_template, tries,
+///   create_error. The delivery state is rebuilt by merging one event per seen status.
+/// - phone: version, phone, opted_out, window flag [+ window end], whatsapp_unreachable,
+///   recent-send count, recent sends.
+/// - history value: version, error code.
+/// Decoders accept exactly what the encoders write: any truncation, unknown version, value out
+/// of range or trailing byte is an error naming the offset, never a crash or an overread.
+namespace verity::storage {
+
+/// The format version every encoder writes (and the only one the decoders accept).
+inline constexpr std::uint8_t format_version = 1;
+
+/// Why stored bytes could not be decoded.
+using decode_error = std::string;
+
+/// The stored form of a verification (salt and digest left out unless it is pending).
+[[nodiscard]] std::string encode(const verification_record& record);
+
+/// The stored form of a message, its delivery state as the list of seen statuses.
+[[nodiscard]] std::string encode(const message_record& record);
+
+/// The stored form of a phone record.
+[[nodiscard]] std::string encode(const phone_record& record);
+
+/// The stored value of one history entry: the error code that came with the status.
+[[nodiscard]] std::string encode_history_value(std::uint32_t error_code);
+
+/// Reads a verification written by `encode`.
+[[nodiscard]] tl::expected<verification_record, decode_error>
+decode_verification(std::string_view bytes);
+
+/// Reads a message written by `encode`.
+[[nodiscard]] tl::expected<message_record, decode_error> decode_message(std::string_view bytes);
+
+/// Reads a phone record written by `encode`.
+[[nodiscard]] tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes);
+
+/// Reads a history value written by `encode_history_value`.
+[[nodiscard]] tl::expected<std::uint32_t, decode_error>
+decode_history_value(std::string_view bytes);
+
+} // namespace verity::storage

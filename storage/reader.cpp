@@ -1,0 +1,57 @@
+#include "storage/reader.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/phone.hpp"
+#include "storage/reads.hpp"
+
+namespace verity::storage {
+
+namespace {
+
+/// The answer to a read: the record, `ec::not_found`, or (logged) `ec::storage_failed`.
+/// `describe` names the record for the log, and runs only when the read failed.
+template <class T, class Describe>
+caf::result<T> answer(read_result<T> found, Describe describe) {
+  if (!found) {
+    spdlog::error("storage failed to read {}: {}", describe(), found.error());
+    return caf::make_error(ec::storage_failed);
+  }
+  if (!*found)
+    return caf::make_error(ec::not_found);
+  return std::move(**found);
+}
+
+/// The reader's behavior; `db` (never null) outlives it.
+reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
+  return {
+    [db](atom::load, const verification_id& id) -> caf::result<verification_view> {
+      return answer(read_view(*db, id), [&] { return "verification " + id.to_string(); });
+    },
+    [db](atom::load, const message_id& id) -> caf::result<message_record> {
+      return answer(read_message(*db, id), [&] { return "message " + id.to_string(); });
+    },
+    [db](atom::lookup, const std::string& sid) -> caf::result<message_id> {
+      return answer(read_sid(*db, sid), [&] { return "the message of SID " + sid; });
+    },
+    [db](atom::phone, const std::string& phone) -> caf::result<phone_record> {
+      auto found = read_phone(*db, phone);
+      if (found && !*found) {
+        phone_record fresh;
+        fresh.phone = phone;
+        return fresh;
+      }
+      return answer(std::move(found), [&] { return "phone " + mask_phone(phone); });
+    },
+  };
+}
+
+} // namespace
+
+reader_actor spawn_reader(caf::actor_system& system, database& db) {
+  return system.spawn<caf::detached>(reader, &db);
+}
+
+} // namespace verity::storage

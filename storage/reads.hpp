@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+#include "engine/verification.hpp"
+#include "storage/database.hpp"
+
+/// Synchronous point reads of stored records, shared by the reader actor, recovery and
+/// retention. They block on disk: call them only from storage's own threads (or before the
+/// actor system starts).
+namespace verity::storage {
+
+/// What a read finds: the record, `std::nullopt` when there is none, or why it failed
+/// (RocksDB's status, or a stored record that does not decode).
+template <class T>
+using read_result = tl::expected<std::optional<T>, std::string>;
+
+/// Reads one verification record.
+[[nodiscard]] read_result<verification_record> read_verification(database& db,
+                                                                  const verification_id& id);
+
+/// Reads one message record.
+[[nodiscard]] read_result<message_record> read_message(database& db, const message_id& id);
+
+/// Reads a verification and every message it lists, from one consistent snapshot. A listed
+/// message that is missing is a failure: a verification is persisted with its messages.
+[[nodiscard]] read_result<verification_view> read_view(database& db, const verification_id& id);
+
+/// Finds the message a Twilio SID belongs to.
+[[nodiscard]] read_result<message_id> read_sid(database& db, std::string_view sid);
+
+/// Reads the stored record of a phone (E.164).
+[[nodiscard]] read_result<phone_record> read_phone(database& db, std::string_view phone);
+
+} // namespace verity::storage

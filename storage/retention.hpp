@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include <tl/expected.hpp>
+
+#include "engine/delivery_status.hpp"
+#include "storage/database.hpp"
+
+namespace verity::storage {
+
+/// What one retention step did.
+struct retention_step {
+  std::size_t removed = 0;      ///< Verifications deleted with their messages.
+  std::size_t deleted_keys = 0; ///< Keys deleted in all column families.
+  bool done = false;            ///< The pass reached verifications younger than the cutoff.
+};
+
+/// Forgets verifications created longer ago than the retention period, oldest first, through
+/// the `created` index: each one with its messages, their history and their SID entries. An
+/// in-flight verification is never touched, however old. Phone records are kept (they hold
+/// opt-outs). Work is split into steps of about `batch_keys` deleted keys, each one WriteBatch,
+/// so that the group-commit writer can run a step between two commits.
+class retention {
+public:
+  /// Deletes what is older than `period`, `batch_keys` keys per step (at least one
+  /// verification per step), fsyncing each step when `sync`.
+  retention(std::chrono::milliseconds period, std::size_t batch_keys, bool sync);
+
+  /// Runs one step of the pass for the time `now`; a step after the pass is `done` starts a
+  /// new pass. Returns RocksDB's reason when reading or writing fails (nothing of the step is
+  /// deleted then).
+  [[nodiscard]] tl::expected<retention_step, std::string> step(database& db, timestamp now);
+
+private:
+  std::chrono::milliseconds period_;
+  std::size_t batch_keys_;
+  bool sync_;
+  std::string resume_after_; ///< The `created` key the pass examined last ("" at a start).
+};
+
+} // namespace verity::storage

@@ -1,0 +1,46 @@
+#include "storage/storage_actor.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "storage/reader.hpp"
+#include "storage/writer.hpp"
+
+namespace verity::storage {
+
+namespace {
+
+/// The front of storage: routes each request to the actor that serves it.
+storage_actor::behavior_type front(storage_actor::pointer self, const writer_actor& writer,
+                                   const reader_actor& reader) {
+  self->link_to(writer);
+  self->link_to(reader);
+  return {
+    [self, writer](atom::persist, write_batch& batch) {
+      return self->delegate(writer, atom::persist::value, std::move(batch));
+    },
+    [self, reader](atom::load, const verification_id& id) {
+      return self->delegate(reader, atom::load::value, id);
+    },
+    [self, reader](atom::load, const message_id& id) {
+      return self->delegate(reader, atom::load::value, id);
+    },
+    [self, reader](atom::lookup, std::string& sid) {
+      return self->delegate(reader, atom::lookup::value, std::move(sid));
+    },
+    [self, reader](atom::phone, std::string& phone) {
+      return self->delegate(reader, atom::phone::value, std::move(phone));
+    },
+  };
+}
+
+} // namespace
+
+storage_actor spawn_storage(caf::actor_system& system, database& db, storage_settings settings) {
+  if (!settings.stats)
+    settings.stats = std::make_shared<storage_stats>();
+  auto writer = spawn_writer(system, db, settings);
+  auto reader = spawn_reader(system, db);
+  return system.spawn(front, writer, reader);
+}
+
+} // namespace verity::storage

@@ -1,0 +1,265 @@
+#include "storage/storage_actor.hpp"
+
+#include <atomic>
+#include <iostream>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "storage/reads.hpp"
+#include "tests/storage/storage_samples.hpp"
+
+namespace verity::storage {
+namespace {
+
+using namespace std::chrono_literals;
+using samples::at_ms;
+
+/// Bound on every request: real threads and real fsyncs, but never a hang.
+constexpr auto request_timeout = 60s;
+
+/// Unix time now, in stored precision.
+timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::system_clock::now());
+}
+
+/// A write batch of one pending verification with one message (with SID) and a phone record.
+write_batch sample_batch(timestamp created = at_ms(0)) {
+  write_batch batch;
+  auto verification = samples::sample_verification(verification_status::pending, created, 1);
+  auto sid = "SM" + verification.messages[0].to_string().substr(2);
+  batch.messages.push_back(samples::sample_message(verification.messages[0], verification.id,
+                                                   sid));
+  batch.phones.push_back(samples::sample_phone(verification.phone));
+  batch.verifications.push_back(std::move(verification));
+  return batch;
+}
+
+/// A database in a fresh directory with the storage actors on a real actor system.
+class storage_test : public ::testing::Test {
+protected:
+  storage_test() { open(); }
+
+  ~storage_test() override { close(); }
+
+  /// (Re)opens the database and spawns storage on it.
+  void open(open_mode mode = open_mode::read_write, storage_settings settings = quick()) {
+    auto opened = database::open(directory_.path(), mode);
+    ASSERT_TRUE(opened) << opened.error();
+    db_ = std::move(*opened);
+    stats_ = settings.stats;
+    system_.emplace(config_);
+    storage_ = spawn_storage(*system_, *db_, std::move(settings));
+  }
+
+  /// Stops the actors (the system waits for them), then closes the database.
+  void close() {
+    storage_ = nullptr;
+    system_.reset();
+    db_.reset();
+  }
+
+  /// Settings for tests: fsync on (as in production), no retention pass during the test.
+  static storage_settings quick() {
+    storage_settings settings;
+    settings.retention_interval = std::chrono::hours{24};
+    return settings;
+  }
+
+  /// Sends `xs` to storage and waits for the answer of type T.
+  template <class T, class... Ts>
+  tl::expected<T, caf::error> ask(Ts&&... xs) {
+    caf::scoped_actor self{*system_};
+    tl::expected<T, caf::error> result = tl::unexpected(caf::error{});
+    self->request(storage_, request_timeout, std::forward<Ts>(xs)...)
+      .receive([&](T& value) { result = std::move(value); },
+               [&](caf::error& error) { result = tl::unexpected(std::move(error)); });
+    return result;
+  }
+
+  tl::expected<caf::ok_atom, caf::error> persist(write_batch batch) {
+    return ask<caf::ok_atom>(atom::persist::value, std::move(batch));
+  }
+
+  /// Sends `count` persist requests at once from one actor, then collects every answer.
+  /// Returns the number acknowledged; the batches are appended to `sent`.
+  std::size_t persist_at_once(std::size_t count, std::vector<write_batch>& sent) {
+    caf::scoped_actor self{*system_};
+    std::vector<decltype(self->request(storage_, request_timeout, atom::persist::value,
+                                       write_batch{}))>
+      pending;
+    for (std::size_t i = 0; i < count; ++i) {
+      sent.push_back(sample_batch(at_ms(static_cast<std::int64_t>(i))));
+      pending.push_back(self->request(storage_, request_timeout, atom::persist::value,
+                                      sent.back()));
+    }
+    std::size_t acknowledged = 0;
+    for (auto& answer : pending)
+      answer.receive([&](caf::ok_atom) { ++acknowledged; },
+                     [&](caf::error& error) { ADD_FAILURE() << caf::to_string(error); });
+    return acknowledged;
+  }
+
+  samples::temp_directory directory_;
+  std::unique_ptr<database> db_;
+  std::shared_ptr<storage_stats> stats_;
+  caf::actor_system_config config_;
+  std::optional<caf::actor_system> system_;
+  storage_actor storage_;
+};
+
+TEST_F(storage_test, persisted_records_are_read_back) {
+  auto batch = sample_batch();
+  ASSERT_TRUE(persist(batch));
+  const auto& verification = batch.verifications[0];
+  const auto& message = batch.messages[0];
+
+  auto view = ask<verification_view>(atom::load::value, verification.id);
+  ASSERT_TRUE(view) << caf::to_string(view.error());
+  samples::expect_same(verification, view->verification);
+  ASSERT_EQ(view->attempts.size(), 1u);
+  samples::expect_same(message, view->attempts[0]);
+
+  auto loaded = ask<message_record>(atom::load::value, message.id);
+  ASSERT_TRUE(loaded) << caf::to_string(loaded.error());
+  samples::expect_same(message, *loaded);
+
+  auto by_sid = ask<message_id>(atom::lookup::value, message.twilio_sid);
+  ASSERT_TRUE(by_sid) << caf::to_string(by_sid.error());
+  EXPECT_EQ(*by_sid, message.id);
+
+  auto phone = ask<phone_record>(atom::phone::value, verification.phone);
+  ASSERT_TRUE(phone) << caf::to_string(phone.error());
+  samples::expect_same(batch.phones[0], *phone);
+}
+
+TEST_F(storage_test, unknown_records_are_not_found_and_unknown_phones_fresh) {
+  auto view = ask<verification_view>(atom::load::value, verification_id::generate());
+  ASSERT_FALSE(view);
+  EXPECT_EQ(view.error(), caf::make_error(ec::not_found));
+  auto message = ask<message_record>(atom::load::value, message_id::generate());
+  ASSERT_FALSE(message);
+  EXPECT_EQ(message.error(), caf::make_error(ec::not_found));
+  auto by_sid = ask<message_id>(atom::lookup::value, std::string{"SMunknown"});
+  ASSERT_FALSE(by_sid);
+  EXPECT_EQ(by_sid.error(), caf::make_error(ec::not_found));
+  auto phone = ask<phone_record>(atom::phone::value, std::string{"+15005550006"});
+  ASSERT_TRUE(phone);
+  phone_record fresh;
+  fresh.phone = "+15005550006";
+  samples::expect_same(fresh, *phone);
+}
+
+TEST_F(storage_test, concurrent_persists_from_several_actors_survive_a_reopen) {
+  constexpr std::size_t actors = 4;
+  constexpr std::size_t per_actor = 100;
+  std::vector<std::vector<write_batch>> sent(actors);
+  std::atomic<std::size_t> acknowledged{0};
+  {
+    std::vector<std::jthread> clients;
+    for (std::size_t i = 0; i < actors; ++i)
+      clients.emplace_back([&, i] { acknowledged += persist_at_once(per_actor, sent[i]); });
+  }
+  EXPECT_EQ(acknowledged, actors * per_actor);
+  EXPECT_EQ(stats_->requests, actors * per_actor);
+  close();
+  auto reopened = database::open(directory_.path());
+  ASSERT_TRUE(reopened) << reopened.error();
+  for (const auto& batches : sent) {
+    for (const auto& batch : batches) {
+      auto view = read_view(**reopened, batch.verifications[0].id);
+      ASSERT_TRUE(view && *view) << (view ? "missing" : view.error());
+      samples::expect_same(batch.verifications[0], (*view)->verification);
+      samples::expect_same(batch.messages[0], (*view)->attempts.at(0));
+    }
+  }
+}
+
+TEST_F(storage_test, group_commit_joins_requests_sent_at_once) {
+  constexpr std::size_t requests = 1000;
+  std::vector<write_batch> sent;
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(persist_at_once(requests, sent), requests);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(stats_->requests, requests);
+  EXPECT_LT(stats_->batches, requests);
+  EXPECT_GE(stats_->batches, 1u);
+  std::cout << "[ figures  ] " << requests << " persist requests (sync) in " << stats_->batches
+            << " group commits, "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+            << " ms\n";
+}
+
+TEST_F(storage_test, finished_verification_leaves_the_in_flight_set_without_its_code_hash) {
+  auto batch = sample_batch();
+  ASSERT_TRUE(persist(batch));
+  const auto key = std::string{batch.verifications[0].id.bytes().begin(),
+                               batch.verifications[0].id.bytes().end()};
+  std::string value;
+  EXPECT_TRUE(db_->db().Get({}, &db_->handle(column_family::in_flight), key, &value).ok());
+
+  write_batch finished;
+  finished.verifications.push_back(batch.verifications[0]);
+  finished.verifications[0].status = verification_status::approved;
+  ASSERT_TRUE(persist(finished));
+  EXPECT_TRUE(db_->db().Get({}, &db_->handle(column_family::in_flight), key, &value)
+                .IsNotFound());
+  auto stored = read_verification(*db_, batch.verifications[0].id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->status, verification_status::approved);
+  EXPECT_EQ((*stored)->salt, code_salt{});
+  EXPECT_EQ((*stored)->digest, code_digest{});
+}
+
+TEST_F(storage_test, invalid_request_is_refused_alone) {
+  caf::scoped_actor self{*system_};
+  write_batch invalid;
+  invalid.phones.emplace_back(); // no phone
+  auto bad = self->request(storage_, request_timeout, atom::persist::value, invalid);
+  auto good = self->request(storage_, request_timeout, atom::persist::value, sample_batch());
+  bad.receive([](caf::ok_atom) { ADD_FAILURE() << "invalid batch acknowledged"; },
+              [](caf::error& error) { EXPECT_EQ(error, caf::make_error(ec::invalid_request)); });
+  good.receive([](caf::ok_atom) {},
+               [](caf::error& error) { ADD_FAILURE() << caf::to_string(error); });
+}
+
+TEST_F(storage_test, failing_write_answers_storage_failed) {
+  auto batch = sample_batch();
+  ASSERT_TRUE(persist(batch));
+  close();
+  open(open_mode::read_only);
+  auto refused = persist(sample_batch());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), caf::make_error(ec::storage_failed));
+  EXPECT_EQ(stats_->failed_batches, 1u);
+  auto view = ask<verification_view>(atom::load::value, batch.verifications[0].id);
+  EXPECT_TRUE(view) << "reads still work";
+}
+
+TEST_F(storage_test, writer_runs_retention_between_commits) {
+  close();
+  auto settings = quick();
+  settings.retention = std::chrono::hours{1};
+  settings.retention_interval = std::chrono::milliseconds{0};
+  open(open_mode::read_write, settings);
+  auto old = sample_batch(now() - std::chrono::hours{2});
+  old.verifications[0].status = verification_status::expired;
+  ASSERT_TRUE(persist(old));
+  // The writer runs a retention step after each commit: once the next request is answered,
+  // the step that followed the first commit is done.
+  ASSERT_TRUE(persist(sample_batch(now())));
+  EXPECT_EQ(stats_->retention_removed, 1u);
+  auto view = ask<verification_view>(atom::load::value, old.verifications[0].id);
+  ASSERT_FALSE(view);
+  EXPECT_EQ(view.error(), caf::make_error(ec::not_found));
+}
+
+} // namespace
+} // namespace verity::storage
