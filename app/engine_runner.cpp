@@ -2,22 +2,33 @@
 
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/phone_directory.hpp"
 #include "actors/system_setup.hpp"
+#include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
+#include "engine/routing.hpp"
+#include "net/api_context.hpp"
+#include "net/api_routes.hpp"
 #include "net/health_routes.hpp"
 #include "net/http_server.hpp"
 #include "net/router.hpp"
 #include "storage/database.hpp"
+#include "storage/recovery.hpp"
+#include "storage/server_secret.hpp"
+#include "storage/storage_actor.hpp"
 #include "verity/version.hpp"
 
 namespace verity {
@@ -25,16 +36,22 @@ namespace verity {
 namespace {
 
 namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+/// Longest a shutdown waits for open connections to finish their requests.
+constexpr auto drain_limit = 5s;
 
 /// Says, once at start, the decisions an operator must know about.
 void log_startup(const config& settings) {
-  spdlog::info("verity {} starting: data in {}, public URL {}", version,
-               settings.data_dir.string(), settings.public_url);
+  spdlog::info("verity {} starting: data in {}, {} directory shards, {} workers", version,
+               settings.data_dir.string(), settings.shards, settings.worker_threads());
   if (settings.uses_simulator())
     spdlog::warn("no Twilio credentials set (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN): messages "
                  "go to the built-in Twilio simulator and reach no phone");
   if (settings.api_keys.empty())
     spdlog::warn("VERITY_API_KEYS is empty: /v1 refuses every request until keys are set");
+  if (!settings.sync)
+    spdlog::warn("VERITY_SYNC is off: acknowledged writes can be lost on power failure");
 }
 
 net::http_server_limits server_limits(const config& settings) {
@@ -44,12 +61,57 @@ net::http_server_limits server_limits(const config& settings) {
   return limits;
 }
 
+storage::storage_settings storage_settings_of(const config& settings) {
+  storage::storage_settings result;
+  result.sync = settings.sync;
+  result.retention = settings.retention;
+  return result;
+}
+
+std::shared_ptr<const verification_settings>
+verification_settings_of(const config& settings, const std::vector<std::uint8_t>& secret) {
+  auto result = std::make_shared<verification_settings>();
+  result->delivery_timeout = settings.delivery_timeout;
+  result->code_ttl = settings.code_ttl;
+  result->code_length = settings.code_length;
+  result->max_checks = settings.max_checks;
+  result->send_limit = settings.send_limit;
+  result->fallback = settings.fallback;
+  result->whatsapp_template = !settings.twilio.whatsapp_template_sid.empty();
+  result->secret = secret;
+  result->hasher = std::make_shared<code_hasher>(std::span<const std::uint8_t>{secret});
+  return result;
+}
+
+/// Hands every verification found in flight to its shard, which rebuilds its actors.
+void resume(const std::vector<phone_directory_actor>& shards,
+            const std::vector<std::uint8_t>& secret, std::vector<verification_view> in_flight) {
+  for (auto& view : in_flight) {
+    auto key = phone_routing_key(secret, view.verification.phone);
+    caf::anon_send(shard_for(shards, key), atom::recover::value, std::move(view));
+  }
+}
+
 /// Runs `io` on `count` threads (the calling one included) until it stops.
 void run_io(asio::io_context& io, std::uint32_t count) {
   std::vector<std::jthread> extra;
   for (std::uint32_t i = 1; i < count; ++i)
     extra.emplace_back([&io] { io.run(); });
   io.run();
+}
+
+/// Stops `io` once the server has no open connection left, or the drain limit passed.
+void drain_then_stop(asio::io_context& io, net::http_server& server,
+                     std::shared_ptr<asio::steady_timer> timer,
+                     std::chrono::steady_clock::time_point deadline) {
+  if (server.active_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    io.stop();
+    return;
+  }
+  timer->expires_after(20ms);
+  timer->async_wait([&io, &server, timer, deadline](const std::error_code&) {
+    drain_then_stop(io, server, timer, deadline);
+  });
 }
 
 } // namespace
@@ -63,28 +125,53 @@ int run_engine(const config& settings) {
     spdlog::error("storage failed to open: {}", database.error());
     return 1;
   }
+  auto secret = storage::load_server_secret(settings.data_dir, settings.code_secret);
+  if (!secret) {
+    spdlog::error("server secret unavailable: {}", secret.error());
+    return 1;
+  }
+  auto recovered = storage::recover(**database);
+  if (!recovered) {
+    spdlog::error("recovery failed: {}", recovered.error());
+    return 1;
+  }
+  spdlog::info("recovered {} in-flight verifications ({} skipped) in {} ms",
+               recovered->in_flight.size(), recovered->skipped, recovered->elapsed.count());
 
+  asio::io_context io{static_cast<int>(settings.net_threads)};
   caf::actor_system_config actor_config;
   actors::apply_scheduler_settings(actor_config, {settings.worker_threads()});
   caf::actor_system actor_system{actor_config};
 
   std::atomic<bool> stopping{false};
   net::router routes;
+  std::optional<net::http_server> server;
+  std::optional<egress_stack> egress;
+  try {
+    server.emplace(io, settings.listen.host, settings.listen.port, routes, server_limits(settings));
+    egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system);
+  } catch (const std::exception& error) {
+    spdlog::error("HTTP server failed to start: {}", error.what());
+    return 1;
+  }
+
+  auto storage = storage::spawn_storage(actor_system, **database, storage_settings_of(settings));
+  auto shards = spawn_phone_directory(actor_system, settings.shards,
+                                      {egress->actor(), storage,
+                                       verification_settings_of(settings, *secret)});
+  resume(shards, *secret, std::move(recovered->in_flight));
+
   net::add_health_routes(routes, [&stopping] {
     std::vector<std::string> reasons;
     if (stopping)
       reasons.emplace_back("shutting down");
     return reasons;
   });
-
-  asio::io_context io{static_cast<int>(settings.net_threads)};
-  std::optional<net::http_server> server;
-  try {
-    server.emplace(io, settings.listen.host, settings.listen.port, routes, server_limits(settings));
-  } catch (const std::system_error& error) {
-    spdlog::error("HTTP server failed to start: {}", error.what());
-    return 1;
-  }
+  auto api_settings = settings;
+  api_settings.public_url = callback_base_url(settings, server->port());
+  api_settings.twilio.auth_token = egress->auth_token();
+  net::add_api_routes(routes, net::api_context{actor_system, api_settings, shards, storage,
+                                               *secret, {}});
   server->start();
   spdlog::info("verity listening on http://{}",
                endpoint{settings.listen.host, server->port()}.to_string());
@@ -93,12 +180,19 @@ int run_engine(const config& settings) {
   signals.async_wait([&](const std::error_code& ec, int signal) {
     if (ec)
       return;
-    spdlog::info("received signal {}: shutting down", signal);
+    spdlog::info("received signal {}: draining connections, then stopping", signal);
     stopping = true;
     server->stop();
-    io.stop();
+    drain_then_stop(io, *server, std::make_shared<asio::steady_timer>(io),
+                    std::chrono::steady_clock::now() + drain_limit);
   });
   run_io(io, settings.net_threads);
+
+  for (auto& shard : shards)
+    caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+  egress.reset();
+  actor_system.await_all_actors_done();
   server.reset();
   spdlog::info("verity stopped");
   return 0;

@@ -35,6 +35,13 @@ std::string_view http_request::query() const {
   return mark == std::string_view::npos ? std::string_view{} : whole.substr(mark + 1);
 }
 
+std::string_view http_request::path_param(std::string_view name) const {
+  for (const auto& [key, value] : path_params)
+    if (key == name)
+      return value;
+  return {};
+}
+
 http_response error_response(int status, std::string_view code, std::string_view message) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
   return {status, "application/json", body.dump(), {}};

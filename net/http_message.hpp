@@ -15,6 +15,8 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote_address; ///< The peer's IP address, for per-IP limits and logs.
+  /// Values of the route pattern's `{name}` segments, percent-decoded (set by the router).
+  std::vector<std::pair<std::string, std::string>> path_params;
 
   /// The first value of header `name` (case-insensitive), or "" when absent.
   std::string_view header(std::string_view name) const;
@@ -24,6 +26,9 @@ struct http_request {
 
   /// The query part of `target` after '?', or "".
   std::string_view query() const;
+
+  /// The value of path parameter `name` (see router), or "" when the route has none.
+  std::string_view path_param(std::string_view name) const;
 };
 
 /// An HTTP response the application hands back.

@@ -217,6 +217,10 @@ void http_server::stop() {
   });
 }
 
+std::size_t http_server::active_connections() const {
+  return impl_->shared->connections;
+}
+
 std::uint16_t http_server::port() const {
   return impl_->acceptor.local_endpoint().port();
 }

@@ -45,6 +45,9 @@ public:
   /// The port actually bound (useful with port 0).
   std::uint16_t port() const;
 
+  /// Connections currently open (for draining at shutdown).
+  std::size_t active_connections() const;
+
 private:
   struct impl;
   std::shared_ptr<impl> impl_;

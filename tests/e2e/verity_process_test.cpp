@@ -42,7 +42,7 @@ protected:
 
 TEST_F(verity_process_test, serves_health_and_stops_cleanly_on_sigterm) {
   child_process verity{verity_binary(), {}, environment()};
-  auto address = verity.wait_for_line(std::regex{R"(listening on (http://\S+))"}, 20s);
+  auto address = verity.wait_for_line(std::regex{R"(verity listening on (http://\S+))"}, 20s);
   ASSERT_TRUE(address) << verity.output();
 
   auto health = test::http_call("GET", *address + "/healthz");
@@ -86,7 +86,7 @@ TEST_F(verity_process_test, check_config_rejects_bad_values) {
 
 TEST_F(verity_process_test, port_in_use_is_reported) {
   child_process first{verity_binary(), {}, environment()};
-  auto address = first.wait_for_line(std::regex{R"(listening on http://(\S+))"}, 20s);
+  auto address = first.wait_for_line(std::regex{R"(verity listening on http://(\S+))"}, 20s);
   ASSERT_TRUE(address) << first.output();
   auto env = environment();
   env["VERITY_LISTEN"] = *address;

@@ -1,0 +1,108 @@
+#include "app/egress_wiring.hpp"
+
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "net/curl_multi.hpp"
+#include "net/egress_actor.hpp"
+#include "net/sim_create.hpp"
+#include "net/twilio_client.hpp"
+#include "net/twilio_simulator.hpp"
+
+namespace verity {
+
+namespace {
+
+/// The sender the simulator stands in with when none is configured (Twilio's magic test number).
+constexpr const char* simulated_sender = "+15005550006";
+
+/// The client's settings for the configured Twilio account.
+net::twilio_client_settings real_twilio(const config& settings, std::string public_url) {
+  net::twilio_client_settings client;
+  auto& account = client.account;
+  account.api_base = settings.twilio.api_base;
+  account.account_sid = settings.twilio.account_sid;
+  account.auth_token = settings.twilio.auth_token;
+  account.sms_from = settings.twilio.phone_number;
+  account.whatsapp_from = settings.twilio.whatsapp_number;
+  account.messaging_service_sid = settings.twilio.messaging_service_sid;
+  account.whatsapp_template_sid = settings.twilio.whatsapp_template_sid;
+  account.public_url = std::move(public_url);
+  return client;
+}
+
+/// Starts the built-in simulator and points the client's settings at it: a generated account,
+/// stand-in senders and template where none are configured, no pacing beyond the sandbox's.
+std::unique_ptr<net::twilio_simulator> start_simulator(net::twilio_client_settings& client) {
+  net::twilio_simulator_settings simulated;
+  simulated.account_sid = net::random_sid("AC");
+  simulated.auth_token = net::random_sid("");
+  auto simulator = std::make_unique<net::twilio_simulator>(simulated);
+  simulator->start();
+  auto& account = client.account;
+  account.api_base = simulator->base_url();
+  account.account_sid = simulated.account_sid;
+  account.auth_token = simulated.auth_token;
+  if (account.sms_from.empty())
+    account.sms_from = simulated_sender;
+  if (account.whatsapp_from.empty())
+    account.whatsapp_from = simulated_sender;
+  if (account.whatsapp_template_sid.empty())
+    account.whatsapp_template_sid = net::random_sid("HX");
+  client.limits.default_pace = {1'000'000, 1'000'000};
+  spdlog::info("built-in Twilio simulator listening on {} (account {})", account.api_base,
+               account.account_sid);
+  return simulator;
+}
+
+} // namespace
+
+std::string callback_base_url(const config& settings, std::uint16_t bound_port) {
+  auto origin = settings.origins.find(key_id::public_url);
+  if (origin != settings.origins.end() && origin->second.kind != source_kind::default_value)
+    return settings.public_url;
+  return "http://" + endpoint{settings.listen.host, bound_port}.to_string();
+}
+
+struct egress_stack::impl {
+  impl(const config& settings, std::string public_url, boost::asio::io_context& io,
+       caf::actor_system& actors)
+    : system(actors), client_settings(real_twilio(settings, std::move(public_url))),
+      simulator(settings.uses_simulator() ? start_simulator(client_settings) : nullptr),
+      http(io), client(io, http, client_settings), actor(net::spawn_egress(actors, client)) {}
+
+  ~impl() {
+    caf::scoped_actor self{system};
+    self->send_exit(actor, caf::exit_reason::user_shutdown);
+    self->wait_for(actor);
+  }
+
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+
+  caf::actor_system& system;
+  net::twilio_client_settings client_settings;
+  std::unique_ptr<net::twilio_simulator> simulator;
+  net::curl_multi http;
+  net::twilio_client client;
+  egress_actor actor;
+};
+
+egress_stack::egress_stack(const config& settings, std::string public_url,
+                           boost::asio::io_context& io, caf::actor_system& system)
+  : impl_(std::make_unique<impl>(settings, std::move(public_url), io, system)) {}
+
+egress_stack::~egress_stack() = default;
+
+const egress_actor& egress_stack::actor() const {
+  return impl_->actor;
+}
+
+const std::string& egress_stack::auth_token() const {
+  return impl_->client_settings.account.auth_token;
+}
+
+} // namespace verity

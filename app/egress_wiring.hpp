@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/actors.hpp"
+#include "engine/config.hpp"
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace caf {
+class actor_system;
+} // namespace caf
+
+namespace verity {
+
+/// The base URL Twilio calls back: VERITY_PUBLIC_URL when set, else "http://<listen>" with the
+/// port actually bound (which differs when VERITY_LISTEN asks for port 0).
+std::string callback_base_url(const config& settings, std::uint16_t bound_port);
+
+/// The Twilio side of the engine: the built-in Twilio simulator when no credentials are set
+/// (started in-process on a loopback ephemeral port with a generated account SID and token),
+/// the libcurl client on `io`, and the egress actor in front of it.
+class egress_stack {
+public:
+  /// Starts it all. `public_url` is the base URL status callbacks go to (callback_base_url).
+  /// Throws std::system_error or std::runtime_error when the simulator or libcurl cannot start.
+  egress_stack(const config& settings, std::string public_url, boost::asio::io_context& io,
+               caf::actor_system& system);
+
+  /// Stops the egress actor and waits until it is gone, then the client and the simulator.
+  ~egress_stack();
+
+  egress_stack(const egress_stack&) = delete;
+  egress_stack& operator=(const egress_stack&) = delete;
+
+  /// The actor that creates messages at Twilio.
+  const egress_actor& actor() const;
+
+  /// The auth token status callbacks are signed with: TWILIO_AUTH_TOKEN, or the simulator's.
+  const std::string& auth_token() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace verity

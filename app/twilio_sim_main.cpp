@@ -1,0 +1,128 @@
+// verity-twilio-sim: a stand-in for Twilio's Messages API with signed status callbacks, for
+// development, end-to-end tests and benchmarks. Point Verity at it with TWILIO_API_BASE and the
+// same TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN.
+
+#include <csignal>
+#include <cstdint>
+#include <string>
+#include <system_error>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/logging.hpp"
+#include "engine/config_values.hpp"
+#include "net/sim_create.hpp"
+#include "net/twilio_simulator.hpp"
+
+namespace {
+
+/// The command line's values before they are checked.
+struct sim_options {
+  std::string listen = "127.0.0.1:0";
+  std::string account_sid;
+  std::string auth_token;
+  std::uint32_t latency_ms = 200;
+  std::uint32_t jitter_ms = 100;
+  double fail_rate = 0;
+  double timeout_rate = 0;
+  double throttle_rate = 0;
+  std::uint32_t throttle_tries = 2;
+  std::uint64_t seed = 0;
+  std::string log_level = "info";
+};
+
+void add_options(CLI::App& app, sim_options& o) {
+  app.add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")
+    ->capture_default_str();
+  app.add_option("--account-sid", o.account_sid, "Account SID it accepts (default: generated)")
+    ->envname("TWILIO_ACCOUNT_SID");
+  app.add_option("--auth-token", o.auth_token, "Auth token it accepts and signs callbacks with "
+                                               "(default: generated)")
+    ->envname("TWILIO_AUTH_TOKEN");
+  app.add_option("--latency-ms", o.latency_ms, "Mean time between two callbacks of a message")
+    ->capture_default_str();
+  app.add_option("--jitter-ms", o.jitter_ms, "Latency varies uniformly by up to this much")
+    ->capture_default_str();
+  app.add_option("--fail-rate", o.fail_rate, "Share of other numbers undelivered (30003)")
+    ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--timeout-rate", o.timeout_rate, "Share of other numbers never delivered")
+    ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--throttle-rate", o.throttle_rate, "Share of other requests answered 429")
+    ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--throttle-tries", o.throttle_tries,
+                 "Tries a ...0006 number is answered 429 before it succeeds")
+    ->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of outcomes and latencies (0: random)");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
+    ->capture_default_str();
+}
+
+/// The simulator's settings from checked options, or a line saying what is wrong.
+tl::expected<verity::net::twilio_simulator_settings, std::string> to_settings(sim_options o) {
+  auto listen = verity::parse_endpoint(o.listen);
+  if (!listen)
+    return tl::unexpected("--listen: " + listen.error());
+  if (auto sid = verity::parse_sid(o.account_sid, "AC"); !sid)
+    return tl::unexpected("--account-sid: " + sid.error());
+  if (o.fail_rate + o.timeout_rate + o.throttle_rate > 1.0)
+    return tl::unexpected(std::string{"--fail-rate, --timeout-rate and --throttle-rate add up to "
+                                      "more than 1"});
+  verity::net::twilio_simulator_settings settings;
+  settings.host = listen->host;
+  settings.port = listen->port;
+  settings.account_sid = o.account_sid.empty() ? verity::net::random_sid("AC") : o.account_sid;
+  settings.auth_token = o.auth_token.empty() ? verity::net::random_sid("")
+                                             : o.auth_token;
+  settings.latency = {std::chrono::milliseconds{o.latency_ms},
+                      std::chrono::milliseconds{o.jitter_ms}};
+  settings.mix = {o.fail_rate, o.timeout_rate, o.throttle_rate, o.throttle_tries};
+  settings.seed = o.seed;
+  return settings;
+}
+
+/// Blocks SIGINT and SIGTERM (in every thread started later) and returns their set.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"A Twilio Messages API simulator with signed status callbacks.",
+               "verity-twilio-sim"};
+  app.footer(std::string{verity::net::sim_scenario_table()});
+  sim_options options;
+  add_options(app, options);
+  CLI11_PARSE(app, argc, argv);
+
+  auto level = verity::parse_severity(options.log_level);
+  auto settings = to_settings(options);
+  if (!level || !settings) {
+    spdlog::error("{}", !level ? "--log-level: " + level.error() : settings.error());
+    return 2;
+  }
+  verity::setup_logging(*level);
+  auto signals = block_stop_signals();
+  try {
+    verity::net::twilio_simulator simulator{*settings};
+    simulator.start();
+    spdlog::info("verity-twilio-sim listening on {} (account {}{})", simulator.base_url(),
+                 settings->account_sid, options.auth_token.empty() ? ", generated token "
+                                                                       + settings->auth_token
+                                                                   : std::string{});
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("received signal {}: shutting down", received);
+    simulator.stop();
+  } catch (const std::exception& error) {
+    spdlog::error("verity-twilio-sim failed to start: {}", error.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "engine/error.hpp"
+#include "net/engine_client.hpp"
+
+namespace verity::net::test {
+
+/// What a fake actor answers to one request: a value, an engine error, or nothing at all.
+template <class T>
+struct fake_reply {
+  std::optional<T> value;                  ///< The answer, when there is one.
+  ec error = ec::none;                     ///< Else this engine error...
+  std::chrono::milliseconds retry_after{0}; ///< ...with this context (for rate_limited).
+  bool silent = false;                     ///< Never answer: the bridge's timeout fires.
+};
+
+/// A value answer.
+template <class T>
+fake_reply<T> answer(T value) {
+  return {std::move(value), ec::none, {}, false};
+}
+
+/// An error answer.
+template <class T>
+fake_reply<T> fail(ec code, std::chrono::milliseconds retry_after = {}) {
+  return {std::nullopt, code, retry_after, false};
+}
+
+/// One kind of request the fake answers: records every request received and answers with the
+/// script the test set (`ec::not_found` without one). Thread-safe.
+template <class Request, class Answer>
+class scripted_call {
+public:
+  using script = std::function<fake_reply<Answer>(const Request&)>;
+
+  /// Sets how requests are answered from now on.
+  void answer_with(script next) {
+    std::lock_guard lock{mutex_};
+    script_ = std::move(next);
+  }
+
+  /// Records `request` and answers it (called by the fake actors).
+  fake_reply<Answer> operator()(const Request& request) {
+    std::lock_guard lock{mutex_};
+    received_.push_back(request);
+    return script_ ? script_(request) : fail<Answer>(ec::not_found);
+  }
+
+  /// Every request received so far.
+  std::vector<Request> received() const {
+    std::lock_guard lock{mutex_};
+    return received_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  script script_;
+  std::vector<Request> received_;
+};
+
+/// A resend request as the fake receives it.
+struct resend_request {
+  verification_id id;
+  channel via = channel::whatsapp;
+};
+
+/// A check request as the fake receives it.
+struct check_request {
+  verification_id id;
+  std::string code;
+};
+
+/// The scripted engine behind the fake directory shards and the fake storage actor.
+struct fake_engine {
+  scripted_call<verification_request, verification_view> start;
+  scripted_call<verification_query, verification_view> get;
+  scripted_call<resend_request, verification_view> resend;
+  scripted_call<check_request, check_result> check;
+  scripted_call<status_callback, acknowledged> status;
+  scripted_call<inbound_message, acknowledged> inbound;
+  scripted_call<message_id, message_record> load_message;
+  scripted_call<std::string, message_id> lookup;
+};
+
+} // namespace verity::net::test
