@@ -1,11 +1,12 @@
 #include "actors/phone_actor.hpp"
 
 #include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/message_actor.hpp"
+#include "actors/phone_effects.hpp"
 #include "engine/error_classification.hpp"
 #include "engine/phone.hpp"
 
@@ -13,7 +14,7 @@ namespace verity {
 
 namespace {
 
-using self_pointer = phone_actor::stateful_pointer<phone_state>;
+using namespace phone_effects;
 using std::chrono::milliseconds;
 
 /// Delivers `value` through `promise` (a statement usable as `return answer(...)` in handlers
@@ -21,119 +22,6 @@ using std::chrono::milliseconds;
 template <class Promise, class Value>
 void answer(Promise& promise, Value&& value) {
   promise.deliver(std::forward<Value>(value));
-}
-
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
-}
-
-/// Stores `batch` durably, then runs `done(error)` (no error when durable).
-template <class Done>
-void persist(self_pointer self, write_batch batch, Done done) {
-  self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
-    .then([done](caf::ok_atom) mutable { done(caf::error{}); },
-          [self, done](caf::error& err) mutable {
-            spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
-                          to_string(err));
-            done(std::move(err));
-          });
-}
-
-/// Starts the message actor of `message`; it sends at once unless Twilio already has it, and
-/// expects a delivery confirmation within `until_deadline`.
-void spawn_message(self_pointer self, live_verification& verification,
-                   const message_record& message, bool send_now, milliseconds until_deadline) {
-  auto& state = self->state;
-  message_setup setup{message,
-                      verification.code,
-                      caf::actor_cast<phone_actor>(self),
-                      state.egress,
-                      state.storage,
-                      state.settings,
-                      verification.code_deadline,
-                      self->clock().now() + until_deadline,
-                      send_now};
-  auto index = verification.attempt_index(message.id).value_or(verification.attempts.size());
-  if (verification.actors.size() <= index)
-    verification.actors.resize(index + 1);
-  verification.actors[index] = self->spawn(message_actor_behavior, std::move(setup));
-}
-
-/// Answers every long poll on `id` whose client has not seen the current delivery state (all of
-/// them when `finished`).
-void notify_waiters(self_pointer self, const verification_id& id, bool finished) {
-  auto& state = self->state;
-  const auto* verification = state.find_live(id);
-  if (verification == nullptr)
-    return;
-  auto latest = verification->view().latest_delivery();
-  std::erase_if(state.waiters, [&](long_poll& waiter) {
-    if (waiter.id != id || (!finished && waiter.seen && *waiter.seen == latest))
-      return false;
-    waiter.promise.deliver(verification->view());
-    return true;
-  });
-}
-
-/// Asks the shard to let this actor go once nothing is live or waiting.
-void maybe_passivate(self_pointer self) {
-  auto& state = self->state;
-  if (!state.live.empty() || !state.waiters.empty())
-    return;
-  self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
-                state.received_from_directory)
-    .then([self](bool released) {
-      if (released && self->state.live.empty())
-        self->quit();
-    });
-}
-
-/// Ends the live work of a verification that left `pending` (its record is already durable).
-void finish(self_pointer self, const verification_id& id) {
-  auto& state = self->state;
-  auto* verification = state.find_live(id);
-  if (verification == nullptr)
-    return;
-  notify_waiters(self, id, true);
-  for (auto& actor : verification->actors)
-    if (actor)
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  state.erase_live(id);
-  maybe_passivate(self);
-}
-
-/// The batch that stores a verification with one of its messages and the phone record.
-write_batch batch_of(const phone_state& state, const live_verification& verification,
-                     const message_record* message) {
-  write_batch batch;
-  batch.verifications.push_back(verification.record);
-  if (message != nullptr)
-    batch.messages.push_back(*message);
-  batch.phones.push_back(state.record);
-  return batch;
-}
-
-/// Adds an attempt over `via`, stores it, starts its actor and, when durable, runs `done`.
-template <class Done>
-void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, Done done) {
-  auto& state = self->state;
-  if (verification.code.empty())
-    state.renew_code(verification); // recovered: the old code is not known
-  auto& message = state.add_attempt(verification, via, wall_clock_now());
-  message.as_template = message.as_template || as_template;
-  auto id = verification.record.id;
-  auto message_copy = message;
-  persist(self, batch_of(state, verification, &message),
-          [self, id, message_copy, done](caf::error err) mutable {
-            auto* found = self->state.find_live(id);
-            if (!err && found != nullptr) {
-              spawn_message(self, *found, message_copy, true,
-                            self->state.settings->delivery_timeout);
-              notify_waiters(self, id, false);
-            }
-            done(std::move(err));
-          });
 }
 
 caf::error rate_limited(milliseconds wait) {
@@ -377,52 +265,6 @@ void on_wake(self_pointer self, std::uint64_t waiter) {
   maybe_passivate(self);
 }
 
-/// True for an attempt that was stored but never confirmed by Twilio before a restart.
-bool never_reached_twilio(const message_record& message) {
-  return message.twilio_sid.empty() && message.delivery.current() == delivery_status::created;
-}
-
-/// What is left of a recovered attempt's delivery deadline (0 if it passed while down).
-milliseconds time_left_to_confirm(const phone_state& state, const message_record& message) {
-  auto created = message.delivery.first_seen(delivery_status::created).value_or(wall_clock_now());
-  return std::max(milliseconds{0}, created + state.settings->delivery_timeout - wall_clock_now());
-}
-
-/// Rebuilds a verification found in flight at start. Attempts Twilio already has get their
-/// actors back (deadlines that passed while down fire at once); attempts it never confirmed
-/// are sent again with a fresh code, since plaintext codes are never stored.
-void on_recover(self_pointer self, verification_view& view) {
-  auto& state = self->state;
-  ++state.received_from_directory;
-  auto id = view.verification.id;
-  auto remaining = std::max(milliseconds{0}, view.verification.expires_at - wall_clock_now());
-  live_verification verification;
-  verification.record = std::move(view.verification);
-  verification.attempts = std::move(view.attempts);
-  verification.code_deadline = self->clock().now() + remaining;
-  self->delayed_send(self, remaining, atom::expire::value, id);
-  auto& live = state.live.emplace_back(std::move(verification));
-  bool resend = std::any_of(live.attempts.begin(), live.attempts.end(), never_reached_twilio);
-  if (!resend) {
-    for (const auto& attempt : live.attempts)
-      spawn_message(self, live, attempt, false, time_left_to_confirm(state, attempt));
-    return;
-  }
-  state.renew_code(live);
-  spdlog::info("verification {} recovered: resending with a fresh code", id.to_string());
-  persist(self, batch_of(state, live, nullptr), [self, id](const caf::error& err) {
-    auto* found = self->state.find_live(id);
-    if (err || found == nullptr)
-      return;
-    for (const auto& attempt : found->attempts) {
-      auto resend_now = never_reached_twilio(attempt);
-      spawn_message(self, *found, attempt, resend_now,
-                    resend_now ? self->state.settings->delivery_timeout
-                               : time_left_to_confirm(self->state, attempt));
-    }
-  });
-}
-
 } // namespace
 
 phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup setup) {
@@ -453,7 +295,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
     [self](atom::status, const status_callback& callback) { return on_status(self, callback); },
     [self](atom::inbound, const inbound_message& message) { return on_inbound(self, message); },
     [self](atom::update, const message_record& message) { on_update(self, message); },
-    [self](atom::recover, verification_view& view) { on_recover(self, view); },
+    [self](atom::recover, verification_view& view) { recover(self, view); },
     [self](atom::expire, const verification_id& id) { on_expire(self, id); },
     [self](atom::wake, std::uint64_t waiter) { on_wake(self, waiter); },
   };

@@ -1,0 +1,118 @@
+#include "actors/phone_effects.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/message_actor.hpp"
+#include "engine/phone.hpp"
+
+namespace verity::phone_effects {
+
+using std::chrono::milliseconds;
+
+timestamp wall_clock_now() {
+  return std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+}
+
+void persist(self_pointer self, write_batch batch, done_handler done) {
+  self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
+    .then([done](caf::ok_atom) mutable { done(caf::error{}); },
+          [self, done](caf::error& err) mutable {
+            spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
+                          to_string(err));
+            done(std::move(err));
+          });
+}
+
+void spawn_message(self_pointer self, live_verification& verification,
+                   const message_record& message, bool send_now, milliseconds until_deadline) {
+  auto& state = self->state;
+  message_setup setup{message,
+                      verification.code,
+                      caf::actor_cast<phone_actor>(self),
+                      state.egress,
+                      state.storage,
+                      state.settings,
+                      verification.code_deadline,
+                      self->clock().now() + until_deadline,
+                      send_now};
+  auto index = verification.attempt_index(message.id).value_or(verification.attempts.size());
+  if (verification.actors.size() <= index)
+    verification.actors.resize(index + 1);
+  verification.actors[index] = self->spawn(message_actor_behavior, std::move(setup));
+}
+
+void notify_waiters(self_pointer self, const verification_id& id, bool finished) {
+  auto& state = self->state;
+  const auto* verification = state.find_live(id);
+  if (verification == nullptr)
+    return;
+  auto latest = verification->view().latest_delivery();
+  std::erase_if(state.waiters, [&](long_poll& waiter) {
+    if (waiter.id != id || (!finished && waiter.seen && *waiter.seen == latest))
+      return false;
+    waiter.promise.deliver(verification->view());
+    return true;
+  });
+}
+
+void maybe_passivate(self_pointer self) {
+  auto& state = self->state;
+  if (!state.live.empty() || !state.waiters.empty())
+    return;
+  self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
+                state.received_from_directory)
+    .then([self](bool released) {
+      if (released && self->state.live.empty())
+        self->quit();
+    });
+}
+
+void finish(self_pointer self, const verification_id& id) {
+  auto& state = self->state;
+  auto* verification = state.find_live(id);
+  if (verification == nullptr)
+    return;
+  notify_waiters(self, id, true);
+  for (auto& actor : verification->actors)
+    if (actor)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  state.erase_live(id);
+  maybe_passivate(self);
+}
+
+write_batch batch_of(const phone_state& state, const live_verification& verification,
+                     const message_record* message) {
+  write_batch batch;
+  batch.verifications.push_back(verification.record);
+  if (message != nullptr)
+    batch.messages.push_back(*message);
+  batch.phones.push_back(state.record);
+  return batch;
+}
+
+void send_attempt(self_pointer self, live_verification& verification, channel via,
+                  bool as_template, done_handler done) {
+  auto& state = self->state;
+  if (verification.code.empty())
+    state.renew_code(verification); // recovered: the old code is not known
+  auto& message = state.add_attempt(verification, via, wall_clock_now());
+  message.as_template = message.as_template || as_template;
+  auto id = verification.record.id;
+  auto message_copy = message;
+  persist(self, batch_of(state, verification, &message),
+          [self, id, message_copy, done](caf::error err) mutable {
+            auto* found = self->state.find_live(id);
+            if (!err && found != nullptr) {
+              spawn_message(self, *found, message_copy, true,
+                            self->state.settings->delivery_timeout);
+              notify_waiters(self, id, false);
+            }
+            done(std::move(err));
+          });
+}
+
+} // namespace verity::phone_effects

@@ -1,0 +1,53 @@
+#pragma once
+
+// What the phone actor's handlers share: durable writes, message actors, long-poll wake-ups
+// and the end of a verification's live work. Internal to actors/phone_*.cpp.
+
+#include <chrono>
+#include <functional>
+
+#include "actors/phone_actor.hpp"
+
+namespace verity::phone_effects {
+
+using self_pointer = phone_actor::stateful_pointer<phone_state>;
+
+/// What runs once a durable write finished: no error when it is on disk.
+using done_handler = std::function<void(caf::error)>;
+
+/// Now, on the wall clock, in the millisecond resolution records keep.
+timestamp wall_clock_now();
+
+/// Stores `batch` durably, then runs `done(error)` (no error when durable).
+void persist(self_pointer self, write_batch batch, done_handler done);
+
+/// Starts the message actor of `message`; it sends at once unless Twilio already has it, and
+/// expects a delivery confirmation within `until_deadline`.
+void spawn_message(self_pointer self, live_verification& verification,
+                   const message_record& message, bool send_now,
+                   std::chrono::milliseconds until_deadline);
+
+/// Answers every long poll on `id` whose client has not seen the current delivery state (all of
+/// them when `finished`).
+void notify_waiters(self_pointer self, const verification_id& id, bool finished);
+
+/// Asks the shard to let this actor go once nothing is live or waiting.
+void maybe_passivate(self_pointer self);
+
+/// Ends the live work of a verification that left `pending` (its record is already durable).
+void finish(self_pointer self, const verification_id& id);
+
+/// The batch that stores a verification with one of its messages and the phone record.
+write_batch batch_of(const phone_state& state, const live_verification& verification,
+                     const message_record* message);
+
+/// Adds an attempt over `via`, stores it, starts its actor and, when durable, runs `done`.
+void send_attempt(self_pointer self, live_verification& verification, channel via,
+                  bool as_template, done_handler done);
+
+/// Rebuilds a verification found in flight at start. Attempts Twilio already has get their
+/// actors back (deadlines that passed while down fire at once); attempts it never confirmed
+/// are sent again with a fresh code, since plaintext codes are never stored.
+void recover(self_pointer self, verification_view& view);
+
+} // namespace verity::phone_effects
