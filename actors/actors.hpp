@@ -32,6 +32,8 @@ using load = caf::atom_constant<caf::atom("load")>;
 using lookup = caf::atom_constant<caf::atom("lookup")>;
 using phone = caf::atom_constant<caf::atom("phone")>;
 using recover = caf::atom_constant<caf::atom("recover")>;
+using acquire = caf::atom_constant<caf::atom("acquire")>;
+using purge = caf::atom_constant<caf::atom("purge")>;
 
 } // namespace verity::atom
 
@@ -72,6 +74,14 @@ using storage_actor = caf::typed_actor<
 using egress_actor = caf::typed_actor<
   /// Asks Twilio to create one message.
   caf::replies_to<atom::create, outbound_message>::with<create_result>>;
+
+/// Counts sends per number prefix (country code + 3 digits) across every shard, against SMS
+/// pumping (VERITY_PREFIX_LIMIT).
+using prefix_limiter_actor = caf::typed_actor<
+  /// Counts one send for a prefix; answers 0 when it fits, else the milliseconds to wait.
+  caf::replies_to<atom::acquire, std::string>::with<std::int64_t>,
+  /// Timer: forgets prefixes whose counters hold nothing any more.
+  caf::reacts_to<atom::purge>>;
 
 /// What the HTTP layer asks of verifications. Both the directory shards and the phone actors
 /// answer it; a shard forwards to the phone actor that owns the verification.

@@ -28,14 +28,16 @@ caf::error rate_limited(milliseconds wait) {
   return caf::make_error(ec::rate_limited, static_cast<std::int64_t>(wait.count()));
 }
 
-caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
+/// Starts a verification once the prefix limiter let it through: the phone's own checks run
+/// here, in the same handler that records the send, so concurrent starts cannot both pass.
+void begin_verification(self_pointer self, const verification_request& request,
+                        caf::typed_response_promise<verification_view> promise) {
   auto& state = self->state;
-  ++state.received_from_directory;
   if (state.record.opted_out)
-    return caf::make_error(ec::opted_out);
+    return answer(promise, caf::make_error(ec::opted_out));
   auto now = wall_clock_now();
   if (auto wait = state.send_limit_wait(now); wait.count() > 0)
-    return rate_limited(wait);
+    return answer(promise, rate_limited(wait));
   auto verification = state.make_verification(request, now, self->clock().now());
   auto via = first_channel(request.preference);
   if (request.preference == channel_preference::automatic && state.record.whatsapp_unreachable)
@@ -43,7 +45,6 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
   auto id = verification.record.id;
   self->delayed_send(self, state.settings->code_ttl, atom::expire::value, id);
   auto& live = state.live.emplace_back(std::move(verification));
-  auto promise = self->make_response_promise<verification_view>();
   spdlog::info("verification {} started for {} over {}", id.to_string(), mask_phone(state.phone),
                to_string(via));
   send_attempt(self, live, via, false, [self, id, promise](caf::error err) mutable {
@@ -54,6 +55,20 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
       return maybe_passivate(self);
     }
     promise.deliver(found->view());
+  });
+}
+
+caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
+  ++self->state.received_from_directory;
+  if (self->state.record.opted_out)
+    return caf::make_error(ec::opted_out);
+  auto promise = self->make_response_promise<verification_view>();
+  acquire_prefix(self, [self, request, promise](milliseconds wait) mutable {
+    if (wait.count() > 0) {
+      promise.deliver(rate_limited(wait));
+      return maybe_passivate(self);
+    }
+    begin_verification(self, request, promise);
   });
   return promise;
 }
@@ -78,19 +93,24 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
 
 caf::result<verification_view> on_resend(self_pointer self, const verification_id& id,
                                          channel via) {
-  auto& state = self->state;
-  ++state.received_from_directory;
-  auto* found = state.find_live(id);
-  if (found == nullptr)
+  ++self->state.received_from_directory;
+  if (self->state.find_live(id) == nullptr)
     return caf::make_error(ec::not_found);
-  if (auto wait = state.send_limit_wait(wall_clock_now()); wait.count() > 0)
-    return rate_limited(wait);
   auto promise = self->make_response_promise<verification_view>();
-  send_attempt(self, *found, via, false, [self, id, promise](caf::error err) mutable {
-    auto* live = self->state.find_live(id);
-    if (err || live == nullptr)
-      return answer(promise, err ? std::move(err) : caf::make_error(ec::not_found));
-    promise.deliver(live->view());
+  acquire_prefix(self, [self, id, via, promise](milliseconds wait) mutable {
+    auto* found = self->state.find_live(id);
+    if (wait.count() > 0)
+      return answer(promise, rate_limited(wait));
+    if (found == nullptr)
+      return answer(promise, caf::make_error(ec::not_found));
+    if (auto limit_wait = self->state.send_limit_wait(wall_clock_now()); limit_wait.count() > 0)
+      return answer(promise, rate_limited(limit_wait));
+    send_attempt(self, *found, via, false, [self, id, promise](caf::error err) mutable {
+      auto* live = self->state.find_live(id);
+      if (err || live == nullptr)
+        return answer(promise, err ? std::move(err) : caf::make_error(ec::not_found));
+      promise.deliver(live->view());
+    });
   });
   return promise;
 }
@@ -275,6 +295,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
   state.egress = std::move(setup.egress);
   state.storage = std::move(setup.storage);
   state.settings = std::move(setup.settings);
+  state.prefix_limiter = std::move(setup.prefix_limiter);
   // Nothing else is handled until the phone's record (opt-out, limits) is known.
   self->request(state.storage, caf::infinite, atom::phone::value, state.phone)
     .await([self](phone_record& record) { self->state.record = std::move(record); },

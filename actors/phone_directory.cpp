@@ -23,8 +23,12 @@ phone_actor& forward_to(self_pointer self, const std::string& phone) {
   auto& state = self->state;
   auto found = state.phones.find(phone);
   if (found == state.phones.end()) {
-    phone_setup setup{phone, caf::actor_cast<phone_directory_actor>(self), state.setup.egress,
-                      state.setup.storage, state.setup.settings};
+    phone_setup setup{phone,
+                      caf::actor_cast<phone_directory_actor>(self),
+                      state.setup.egress,
+                      state.setup.storage,
+                      state.setup.settings,
+                      state.setup.prefix_limiter};
     auto actor = self->spawn(phone_actor_behavior, std::move(setup));
     self->monitor(actor);
     found = state.phones.emplace(phone, phone_entry{actor, 0, {}}).first;

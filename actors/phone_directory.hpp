@@ -18,6 +18,7 @@ struct directory_setup {
   egress_actor egress;
   storage_actor storage;
   std::shared_ptr<const verification_settings> settings;
+  prefix_limiter_actor prefix_limiter; ///< Null: no per-prefix limit.
 };
 
 /// A phone actor as its shard knows it.

@@ -61,7 +61,7 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 
 void maybe_passivate(self_pointer self) {
   auto& state = self->state;
-  if (!state.live.empty() || !state.waiters.empty())
+  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_prefix > 0)
     return;
   self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
                 state.received_from_directory)
@@ -82,6 +82,25 @@ void finish(self_pointer self, const verification_id& id) {
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   state.erase_live(id);
   maybe_passivate(self);
+}
+
+void acquire_prefix(self_pointer self, std::function<void(milliseconds)> then) {
+  auto& state = self->state;
+  if (!state.prefix_limiter)
+    return then(milliseconds{0});
+  ++state.awaiting_prefix;
+  self->request(state.prefix_limiter, caf::infinite, atom::acquire::value,
+                number_prefix(state.phone))
+    .then(
+      [self, then](std::int64_t wait) {
+        --self->state.awaiting_prefix;
+        then(milliseconds{wait});
+      },
+      [self, then](caf::error& err) {
+        --self->state.awaiting_prefix;
+        spdlog::error("prefix limiter unavailable ({}): sending without it", to_string(err));
+        then(milliseconds{0});
+      });
 }
 
 write_batch batch_of(const phone_state& state, const live_verification& verification,

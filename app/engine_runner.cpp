@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/phone_directory.hpp"
+#include "actors/prefix_limiter.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
@@ -156,9 +157,11 @@ int run_engine(const config& settings) {
   }
 
   auto storage = storage::spawn_storage(actor_system, **database, storage_settings_of(settings));
+  auto prefix_limiter = spawn_prefix_limiter(actor_system, settings.prefix_limit);
   auto shards = spawn_phone_directory(actor_system, settings.shards,
                                       {egress->actor(), storage,
-                                       verification_settings_of(settings, *secret)});
+                                       verification_settings_of(settings, *secret),
+                                       prefix_limiter});
   resume(shards, *secret, std::move(recovered->in_flight));
 
   net::add_health_routes(routes, [&stopping] {
@@ -191,6 +194,7 @@ int run_engine(const config& settings) {
   for (auto& shard : shards)
     caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(prefix_limiter, caf::exit_reason::user_shutdown);
   egress.reset();
   actor_system.await_all_actors_done();
   server.reset();

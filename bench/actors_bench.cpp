@@ -149,7 +149,7 @@ figures run(std::size_t count, std::size_t workers, std::size_t shards_count) {
   settings->send_limit = {1'000'000, std::chrono::milliseconds{60'000}};
   settings->code_ttl = std::chrono::hours{1};
   settings->delivery_timeout = std::chrono::minutes{30};
-  directory_setup setup{system.spawn(instant_egress), system.spawn(null_storage), settings};
+  directory_setup setup{system.spawn(instant_egress), system.spawn(null_storage), settings, {}};
   auto shards = spawn_phone_directory(system, shards_count, setup);
   caf::scoped_actor self{system};
   figures result;

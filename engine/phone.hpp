@@ -48,6 +48,11 @@ std::string_view strip_whatsapp_prefix(std::string_view address);
 /// True if `address` starts with "whatsapp:" (any case).
 bool is_whatsapp_address(std::string_view address);
 
+/// The number prefix send limits are counted by against SMS pumping: the country code and the
+/// next three digits ("+15550100100" -> "+1555", "+447400123456" -> "+44740"). Input that is
+/// not E.164 is its own prefix.
+std::string number_prefix(std::string_view e164);
+
 /// Masks a number for logs and API answers: the country code and the last four digits stay,
 /// every other digit becomes '*' ("+15550100100" -> "+1******0100"); at least two digits after
 /// the country code are always hidden ("+6831234" -> "+683**34"). A "whatsapp:" prefix is kept

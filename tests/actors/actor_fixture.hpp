@@ -101,6 +101,8 @@ protected:
   caf::actor storage_fake_;
   caf::actor egress_fake_;
   std::shared_ptr<verification_settings> settings_ = std::make_shared<verification_settings>();
+  rate_limit prefix_limit_{1000, std::chrono::milliseconds{10 * 60'000}};
+  prefix_limiter_actor prefix_limiter_;
   phone_directory_actor shard_;
   std::unique_ptr<caf::scoped_actor> client_;
   int twilio_sids_ = 0;

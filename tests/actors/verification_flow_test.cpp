@@ -3,6 +3,9 @@
 
 #include "tests/actors/actor_fixture.hpp"
 
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/prefix_limiter.hpp"
 #include "engine/code.hpp"
 
 namespace verity::test {
@@ -287,6 +290,34 @@ TEST_F(verification_flow, opted_out_phones_get_nothing) {
   ASSERT_TRUE(ask<caf::ok_atom>(shard_, atom::inbound::value, stop));
   start(phone_a);
   EXPECT_EQ(egress_data_->requests.size(), 1u);
+}
+
+TEST_F(verification_flow, prefix_limit_spans_phones) {
+  // A shard whose limiter admits three sends per prefix in ten minutes.
+  auto window = std::chrono::milliseconds{10 * 60'000};
+  auto strict = spawn_prefix_limiter(*system_, rate_limit{3, window});
+  auto shard = system_->spawn(phone_directory_behavior,
+                              directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
+                                              caf::actor_cast<storage_actor>(storage_fake_),
+                                              settings_, strict});
+  auto start_on = [&](const char* phone) {
+    return ask<verification_view>(shard, atom::start::value,
+                                  verification_request{phone, {}, {}, "en"});
+  };
+  EXPECT_TRUE(start_on("+12015550123"));
+  EXPECT_TRUE(start_on("+12015550124"));
+  EXPECT_TRUE(start_on("+12015550125"));
+  auto refused = start_on("+12015550126");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), ec::rate_limited);
+  EXPECT_GT(refused.error().context().get_as<std::int64_t>(0), 0);
+  EXPECT_TRUE(start_on(phone_b)) << "another prefix is unaffected";
+  EXPECT_EQ(egress_data_->requests.size(), 4u);
+  advance(window * 2);
+  EXPECT_TRUE(start_on("+12015550126")) << "the window slid past";
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(strict, caf::exit_reason::user_shutdown);
+  run();
 }
 
 TEST_F(verification_flow, send_limit_per_phone) {

@@ -432,5 +432,13 @@ TEST(phone_line_type, names) {
   EXPECT_EQ(to_string(line_type::unknown), "unknown");
 }
 
+TEST(phone_prefix, country_code_and_three_digits) {
+  EXPECT_EQ(number_prefix("+12015550123"), "+1201");
+  EXPECT_EQ(number_prefix("+447400123456"), "+44740");
+  EXPECT_EQ(number_prefix("+353851234567"), "+353851");
+  EXPECT_EQ(number_prefix("+1201"), "+1201");
+  EXPECT_EQ(number_prefix("garbage"), "garbage");
+}
+
 } // namespace
 } // namespace verity
