@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "engine/error.hpp"
+#include "engine/stats.hpp"
 
 namespace verity::atom {
 
@@ -34,6 +35,7 @@ using phone = caf::atom_constant<caf::atom("phone")>;
 using recover = caf::atom_constant<caf::atom("recover")>;
 using acquire = caf::atom_constant<caf::atom("acquire")>;
 using purge = caf::atom_constant<caf::atom("purge")>;
+using stats = caf::atom_constant<caf::atom("stats")>;
 
 } // namespace verity::atom
 
@@ -53,6 +55,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::write_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::channel)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::stats_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_stats_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::stats_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_stats_report)
 
 namespace verity {
 
@@ -67,7 +73,11 @@ using storage_actor = caf::typed_actor<
   /// Finds the message id of a Twilio SID; error `ec::not_found` if unknown.
   caf::replies_to<atom::lookup, std::string>::with<message_id>,
   /// Reads a phone's record (a fresh one if the phone is unknown).
-  caf::replies_to<atom::phone, std::string>::with<phone_record>>;
+  caf::replies_to<atom::phone, std::string>::with<phone_record>,
+  /// Sums the platform's delivery counters over a window of days.
+  caf::replies_to<atom::stats, stats_query>::with<stats_report>,
+  /// Reports one phone's recent messages over a window of days.
+  caf::replies_to<atom::stats, phone_stats_query>::with<phone_stats_report>>;
 
 /// The Twilio client: creates messages, answering with Twilio's result (never an error:
 /// transport failures come back as `create_result` with `http_status` 0).

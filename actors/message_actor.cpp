@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/error_classification.hpp"
+#include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
 namespace verity {
@@ -16,6 +17,18 @@ using self_pointer = message_actor::stateful_pointer<message_state>;
 
 /// Time allowed for the Twilio client to answer one create request (it has its own timeouts).
 constexpr auto egress_answer_timeout = 60s;
+
+/// Where this message's events are counted (null: nowhere).
+metrics* recorder_of(self_pointer self) {
+  return self->state.setup.settings->recorder;
+}
+
+/// Why a create request that `result` answered is worth retrying.
+retry_class retry_class_of(const create_result& result) {
+  if (result.http_status == 0)
+    return retry_class::transport;
+  return result.http_status >= 500 ? retry_class::server : retry_class::throttled;
+}
 
 timestamp wall_clock_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -66,6 +79,8 @@ void retry_later(self_pointer self, const create_result& result) {
   if (!delay)
     return fail(self, result.error_code);
   ++state.retries;
+  if (auto* recorder = recorder_of(self))
+    recorder->retry(retry_class_of(result));
   spdlog::debug("message {}: retry {} in {} ms (HTTP {}, Twilio {})",
                 state.setup.record.id.to_string(), state.retries, delay->count(),
                 result.http_status, result.error_code);
@@ -76,6 +91,8 @@ void on_created(self_pointer self, const create_result& result) {
   auto& state = self->state;
   if (result.created()) {
     state.setup.record.twilio_sid = result.sid;
+    if (auto* recorder = recorder_of(self))
+      recorder->message_sent(state.setup.record.via);
     state.merge({result.status, wall_clock_now(), 0});
     return persist_and_report(self, [](const caf::error&) {});
   }
@@ -112,6 +129,8 @@ void on_deadline(self_pointer self) {
     return; // delivered, or already failed: nothing to time out
   spdlog::info("message {} to {}: no delivery confirmation by the deadline",
                self->state.setup.record.id.to_string(), mask_phone(self->state.setup.record.to));
+  if (auto* recorder = recorder_of(self))
+    recorder->deadline_expired(self->state.setup.record.via);
   self->state.merge({delivery_status::timed_out, wall_clock_now(), 0});
   persist_and_report(self, [](const caf::error&) {});
 }
@@ -123,7 +142,14 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
     record.twilio_sid = callback.twilio_sid; // the callback beat the create response
     changed = true;
   }
+  bool seen = record.delivery.first_seen(callback.status).has_value();
   changed |= self->state.merge({callback.status, callback.at, callback.error_code});
+  if (auto* recorder = recorder_of(self)) {
+    recorder->callback(changed ? callback_result::accepted
+                               : seen ? callback_result::duplicate : callback_result::stale);
+    if (changed)
+      recorder->twilio_error(callback.error_code);
+  }
   if (!changed)
     return caf::ok_atom::value; // a duplicate or stale callback: nothing to store
   auto promise = self->make_response_promise<caf::ok_atom>();
@@ -147,11 +173,23 @@ outbound_message message_state::outbound() const {
 }
 
 bool message_state::merge(const status_event& event) {
-  return setup.record.delivery.merge(event);
+  auto& delivery = setup.record.delivery;
+  auto* recorder = setup.settings->recorder;
+  if (recorder == nullptr)
+    return delivery.merge(event);
+  auto before = delivery;
+  if (!delivery.merge(event))
+    return false;
+  recorder->delivery_changed(setup.record.via, before, delivery);
+  return true;
 }
 
 message_actor::behavior_type message_actor_behavior(self_pointer self, message_setup setup) {
   self->state.setup = std::move(setup);
+  if (auto* recorder = recorder_of(self)) {
+    recorder->actor_started(actor_kind::message);
+    self->attach_functor([recorder] { recorder->actor_stopped(actor_kind::message); });
+  }
   auto until_deadline = self->state.setup.delivery_deadline - self->clock().now();
   self->delayed_send(self, std::max(until_deadline, caf::actor_clock::duration_type::zero()),
                      atom::deadline::value);

@@ -8,6 +8,7 @@
 
 #include "actors/phone_effects.hpp"
 #include "engine/error_classification.hpp"
+#include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
 namespace verity {
@@ -54,6 +55,8 @@ void begin_verification(self_pointer self, const verification_request& request,
       promise.deliver(err ? std::move(err) : caf::make_error(ec::storage_failed));
       return maybe_passivate(self);
     }
+    if (auto* recorder = self->state.settings->recorder)
+      recorder->verification_started();
     promise.deliver(found->view());
   });
 }
@@ -251,6 +254,8 @@ void on_update(self_pointer self, const message_record& message) {
       return send_attempt(self, verification, channel::whatsapp, true, ignore);
     case failure_followup::sms_fallback:
       verification.fell_back = true;
+      if (auto* recorder = state.settings->recorder)
+        recorder->fallback(message.delivery.current());
       spdlog::info("verification {}: WhatsApp {} ({}): falling back to SMS", id.to_string(),
                    to_string(message.delivery.current()), message.error_code());
       return send_attempt(self, verification, channel::sms, false, ignore);
@@ -296,6 +301,10 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
   state.storage = std::move(setup.storage);
   state.settings = std::move(setup.settings);
   state.prefix_limiter = std::move(setup.prefix_limiter);
+  if (auto* recorder = state.settings->recorder) {
+    recorder->actor_started(actor_kind::phone);
+    self->attach_functor([recorder] { recorder->actor_stopped(actor_kind::phone); });
+  }
   // Nothing else is handled until the phone's record (opt-out, limits) is known.
   self->request(state.storage, caf::infinite, atom::phone::value, state.phone)
     .await([self](phone_record& record) { self->state.record = std::move(record); },

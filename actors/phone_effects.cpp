@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/message_actor.hpp"
+#include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
 namespace verity::phone_effects {
@@ -76,6 +77,8 @@ void finish(self_pointer self, const verification_id& id) {
   auto* verification = state.find_live(id);
   if (verification == nullptr)
     return;
+  if (auto* recorder = state.settings->recorder)
+    recorder->verification_finished(verification->record.status);
   notify_waiters(self, id, true);
   for (auto& actor : verification->actors)
     if (actor)

@@ -12,6 +12,8 @@
 
 namespace verity {
 
+class metrics;
+
 /// What the phone and message actors need to know, shared read-only by all of them.
 struct verification_settings {
   std::chrono::milliseconds delivery_timeout{10'000};
@@ -25,6 +27,7 @@ struct verification_settings {
   bool whatsapp_template = false;             ///< An approved template (ContentSid) is set.
   std::vector<std::uint8_t> secret;           ///< Server secret: routing keys.
   std::shared_ptr<const code_hasher> hasher;  ///< Keyed with the server secret: code digests.
+  metrics* recorder = nullptr;                ///< Where events are counted; null: nowhere.
 };
 
 } // namespace verity

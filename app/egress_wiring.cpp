@@ -19,9 +19,11 @@ namespace {
 /// The sender the simulator stands in with when none is configured (Twilio's magic test number).
 constexpr const char* simulated_sender = "+15005550006";
 
-/// The client's settings for the configured Twilio account.
-net::twilio_client_settings real_twilio(const config& settings, std::string public_url) {
+/// The client's settings for the configured Twilio account, counted in `recorder`.
+net::twilio_client_settings real_twilio(const config& settings, std::string public_url,
+                                        metrics* recorder) {
   net::twilio_client_settings client;
+  client.recorder = recorder;
   auto& account = client.account;
   account.api_base = settings.twilio.api_base;
   account.account_sid = settings.twilio.account_sid;
@@ -69,8 +71,8 @@ std::string callback_base_url(const config& settings, std::uint16_t bound_port) 
 
 struct egress_stack::impl {
   impl(const config& settings, std::string public_url, boost::asio::io_context& io,
-       caf::actor_system& actors)
-    : system(actors), client_settings(real_twilio(settings, std::move(public_url))),
+       caf::actor_system& actors, metrics* recorder)
+    : system(actors), client_settings(real_twilio(settings, std::move(public_url), recorder)),
       simulator(settings.uses_simulator() ? start_simulator(client_settings) : nullptr),
       http(io), client(io, http, client_settings), actor(net::spawn_egress(actors, client)) {}
 
@@ -92,8 +94,9 @@ struct egress_stack::impl {
 };
 
 egress_stack::egress_stack(const config& settings, std::string public_url,
-                           boost::asio::io_context& io, caf::actor_system& system)
-  : impl_(std::make_unique<impl>(settings, std::move(public_url), io, system)) {}
+                           boost::asio::io_context& io, caf::actor_system& system,
+                           metrics* recorder)
+  : impl_(std::make_unique<impl>(settings, std::move(public_url), io, system, recorder)) {}
 
 egress_stack::~egress_stack() = default;
 
@@ -103,6 +106,10 @@ const egress_actor& egress_stack::actor() const {
 
 const std::string& egress_stack::auth_token() const {
   return impl_->client_settings.account.auth_token;
+}
+
+bool egress_stack::has_whatsapp_template() const {
+  return !impl_->client_settings.account.whatsapp_template_sid.empty();
 }
 
 } // namespace verity

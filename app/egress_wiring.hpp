@@ -17,6 +17,8 @@ class actor_system;
 
 namespace verity {
 
+class metrics;
+
 /// The base URL Twilio calls back: VERITY_PUBLIC_URL when set, else "http://<listen>" with the
 /// port actually bound (which differs when VERITY_LISTEN asks for port 0).
 std::string callback_base_url(const config& settings, std::uint16_t bound_port);
@@ -26,10 +28,11 @@ std::string callback_base_url(const config& settings, std::uint16_t bound_port);
 /// the libcurl client on `io`, and the egress actor in front of it.
 class egress_stack {
 public:
-  /// Starts it all. `public_url` is the base URL status callbacks go to (callback_base_url).
+  /// Starts it all. `public_url` is the base URL status callbacks go to (callback_base_url);
+  /// Twilio requests are counted in `recorder` when it is not null (it must outlive the stack).
   /// Throws std::system_error or std::runtime_error when the simulator or libcurl cannot start.
   egress_stack(const config& settings, std::string public_url, boost::asio::io_context& io,
-               caf::actor_system& system);
+               caf::actor_system& system, metrics* recorder);
 
   /// Stops the egress actor and waits until it is gone, then the client and the simulator.
   ~egress_stack();
@@ -42,6 +45,10 @@ public:
 
   /// The auth token status callbacks are signed with: TWILIO_AUTH_TOKEN, or the simulator's.
   const std::string& auth_token() const;
+
+  /// True when WhatsApp messages can go as the approved template (ContentSid): one is
+  /// configured, or the simulator stands in with one of its own.
+  bool has_whatsapp_template() const;
 
 private:
   struct impl;

@@ -20,11 +20,13 @@
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
+#include "engine/metrics.hpp"
 #include "engine/routing.hpp"
 #include "net/api_context.hpp"
 #include "net/api_routes.hpp"
 #include "net/health_routes.hpp"
 #include "net/http_server.hpp"
+#include "net/metrics_route.hpp"
 #include "net/router.hpp"
 #include "storage/database.hpp"
 #include "storage/recovery.hpp"
@@ -69,16 +71,34 @@ storage::storage_settings storage_settings_of(const config& settings) {
   return result;
 }
 
+/// Exports the storage actors' counters, read at scrape time.
+void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::storage_stats> stats) {
+  auto read = [stats](const std::atomic<std::uint64_t> storage::storage_stats::*counter) {
+    return [stats, counter] { return static_cast<double>((*stats.*counter).load()); };
+  };
+  recorder.export_counter("verity_storage_commits_total", "Group commits written.",
+                          read(&storage::storage_stats::batches));
+  recorder.export_counter("verity_storage_failed_commits_total", "Group commits RocksDB refused.",
+                          read(&storage::storage_stats::failed_batches));
+  recorder.export_counter("verity_storage_requests_total",
+                          "Persist requests answered (per commit: the batch size).",
+                          read(&storage::storage_stats::requests));
+  recorder.export_counter("verity_retention_removed_total", "Verifications removed by retention.",
+                          read(&storage::storage_stats::retention_removed));
+}
+
 std::shared_ptr<const verification_settings>
-verification_settings_of(const config& settings, const std::vector<std::uint8_t>& secret) {
+verification_settings_of(const config& settings, const std::vector<std::uint8_t>& secret,
+                         bool whatsapp_template, metrics& recorder) {
   auto result = std::make_shared<verification_settings>();
+  result->recorder = &recorder;
   result->delivery_timeout = settings.delivery_timeout;
   result->code_ttl = settings.code_ttl;
   result->code_length = settings.code_length;
   result->max_checks = settings.max_checks;
   result->send_limit = settings.send_limit;
   result->fallback = settings.fallback;
-  result->whatsapp_template = !settings.twilio.whatsapp_template_sid.empty();
+  result->whatsapp_template = whatsapp_template;
   result->secret = secret;
   result->hasher = std::make_shared<code_hasher>(std::span<const std::uint8_t>{secret});
   return result;
@@ -139,28 +159,34 @@ int run_engine(const config& settings) {
   spdlog::info("recovered {} in-flight verifications ({} skipped) in {} ms",
                recovered->in_flight.size(), recovered->skipped, recovered->elapsed.count());
 
+  metrics recorder; // before the actors and the server, which record into it
   asio::io_context io{static_cast<int>(settings.net_threads)};
   caf::actor_system_config actor_config;
   actors::apply_scheduler_settings(actor_config, {settings.worker_threads()});
   caf::actor_system actor_system{actor_config};
 
   std::atomic<bool> stopping{false};
-  net::router routes;
+  net::router routes{&recorder};
   std::optional<net::http_server> server;
   std::optional<egress_stack> egress;
   try {
     server.emplace(io, settings.listen.host, settings.listen.port, routes, server_limits(settings));
-    egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system);
+    egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system,
+                   &recorder);
   } catch (const std::exception& error) {
     spdlog::error("HTTP server failed to start: {}", error.what());
     return 1;
   }
 
-  auto storage = storage::spawn_storage(actor_system, **database, storage_settings_of(settings));
+  auto storage_config = storage_settings_of(settings);
+  export_storage_stats(recorder, storage_config.stats);
+  auto storage = storage::spawn_storage(actor_system, **database, storage_config);
   auto prefix_limiter = spawn_prefix_limiter(actor_system, settings.prefix_limit);
   auto shards = spawn_phone_directory(actor_system, settings.shards,
                                       {egress->actor(), storage,
-                                       verification_settings_of(settings, *secret),
+                                       verification_settings_of(settings, *secret,
+                                                                egress->has_whatsapp_template(),
+                                                                recorder),
                                        prefix_limiter});
   resume(shards, *secret, std::move(recovered->in_flight));
 
@@ -170,11 +196,12 @@ int run_engine(const config& settings) {
       reasons.emplace_back("shutting down");
     return reasons;
   });
+  net::add_metrics_route(routes, recorder);
   auto api_settings = settings;
   api_settings.public_url = callback_base_url(settings, server->port());
   api_settings.twilio.auth_token = egress->auth_token();
   net::add_api_routes(routes, net::api_context{actor_system, api_settings, shards, storage,
-                                               *secret, {}});
+                                               *secret, {}, &recorder});
   server->start();
   spdlog::info("verity listening on http://{}",
                endpoint{settings.listen.host, server->port()}.to_string());

@@ -108,4 +108,14 @@ std::uint32_t delivery_state::error_code_of(delivery_status status) const noexce
   return error_codes_[index_of(status)];
 }
 
+std::optional<std::int64_t> delivery_ms(const delivery_state& delivery) {
+  auto start = delivery.first_seen(delivery_status::created);
+  if (!start)
+    start = delivery.first_seen(delivery_status::queued);
+  auto delivered = delivery.first_seen(delivery_status::delivered);
+  if (!start || !delivered)
+    return std::nullopt;
+  return std::max<std::int64_t>(0, (*delivered - *start).count());
+}
+
 } // namespace verity

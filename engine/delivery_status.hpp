@@ -56,6 +56,12 @@ bool is_failure(delivery_status status);
 /// True while no outcome is known yet.
 bool is_pending(delivery_status status);
 
+class delivery_state;
+
+/// Milliseconds from the create request (or, without it, queueing) to the first delivery
+/// confirmation, never negative; nullopt until both were seen.
+std::optional<std::int64_t> delivery_ms(const delivery_state& delivery);
+
 /// One observation of a message's status: a status callback, a create response or a deadline.
 struct status_event {
   delivery_status status = delivery_status::created;

@@ -81,6 +81,13 @@ error_reaction classify_callback_error(std::uint32_t twilio_code) {
   return error_reaction::delivery_failed;
 }
 
+std::vector<std::uint32_t> known_twilio_error_codes() {
+  std::vector<std::uint32_t> codes;
+  for (const auto& row : known_errors)
+    codes.push_back(row.code);
+  return codes;
+}
+
 std::string_view describe_twilio_error(std::uint32_t twilio_code) {
   if (auto known = find_known(twilio_code))
     return known->description;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace verity {
 
@@ -26,6 +27,9 @@ error_reaction classify_create_error(int http_status, std::uint32_t twilio_code)
 
 /// Classifies the `ErrorCode` of a `failed` or `undelivered` status callback.
 error_reaction classify_callback_error(std::uint32_t twilio_code);
+
+/// Every Twilio error code the engine knows (PROTOCOL.md's table): a bounded metric label set.
+std::vector<std::uint32_t> known_twilio_error_codes();
 
 /// A short description of a Twilio error code for stats and logs ("" when unknown).
 std::string_view describe_twilio_error(std::uint32_t twilio_code);

@@ -13,6 +13,10 @@ namespace caf {
 class actor_system;
 } // namespace caf
 
+namespace verity {
+class metrics;
+} // namespace verity
+
 namespace verity::net {
 
 /// Everything the API routes need from the rest of the process.
@@ -24,6 +28,7 @@ struct api_context {
                                              ///< for callbacks without message_id); may be null.
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
+  metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
 };
 
 } // namespace verity::net

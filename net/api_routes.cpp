@@ -30,7 +30,8 @@ void add_api_routes(router& routes, const api_context& context) {
   add_compat_routes(routes, engine,
                     {settings.ip_limit, limits.compat_send_wait, limits.compat_index_capacity,
                      settings.code_ttl});
-  add_webhook_routes(routes, engine, {settings.public_url, auth_tokens(settings.twilio)});
+  add_webhook_routes(routes, engine,
+                     {settings.public_url, auth_tokens(settings.twilio), context.recorder});
 }
 
 } // namespace verity::net

@@ -161,6 +161,18 @@ void engine_client::find_message(std::string twilio_sid, engine_callback<message
                                     atom::lookup::value, std::move(twilio_sid));
 }
 
+void engine_client::platform_stats(stats_query query, engine_callback<stats_report> done) {
+  impl_->bridge.request<stats_report>(impl_->storage, impl_->timeout, adapt(std::move(done)),
+                                      atom::stats::value, query);
+}
+
+void engine_client::phone_stats(phone_stats_query query,
+                                engine_callback<phone_stats_report> done) {
+  impl_->bridge.request<phone_stats_report>(impl_->storage, impl_->timeout,
+                                            adapt(std::move(done)), atom::stats::value,
+                                            std::move(query));
+}
+
 milliseconds engine_client::max_wait() const noexcept {
   return impl_->max_wait;
 }

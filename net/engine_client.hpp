@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "engine/error.hpp"
+#include "engine/stats.hpp"
 
 namespace verity::net {
 
@@ -62,7 +63,7 @@ public:
   /// Applies an inbound message (routed by its phone).
   void inbound(inbound_message message, engine_callback<acknowledged> done);
 
-  /// True when a storage actor was given, so messages can be read by id or Twilio SID.
+  /// True when a storage actor was given, so messages (and stats) can be read.
   bool reads_messages() const noexcept;
 
   /// Reads one message from storage.
@@ -70,6 +71,12 @@ public:
 
   /// Finds the message id of a Twilio SID in storage.
   void find_message(std::string twilio_sid, engine_callback<message_id> done);
+
+  /// Reads the platform's delivery statistics from storage.
+  void platform_stats(stats_query query, engine_callback<stats_report> done);
+
+  /// Reads one phone's delivery statistics from storage.
+  void phone_stats(phone_stats_query query, engine_callback<phone_stats_report> done);
 
   /// The longest long poll allowed.
   std::chrono::milliseconds max_wait() const noexcept;

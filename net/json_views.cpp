@@ -34,6 +34,11 @@ json description_or_null(std::uint32_t code) {
   return code != 0 && !description.empty() ? json(description) : json(nullptr);
 }
 
+/// A duration in milliseconds, or null.
+json ms_or_null(const std::optional<std::int64_t>& ms) {
+  return ms ? json(*ms) : json(nullptr);
+}
+
 /// A possibly empty string, or null.
 json text_or_null(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
@@ -49,17 +54,6 @@ std::optional<timestamp> first_failure(const delivery_state& delivery) {
       earliest = seen;
   }
   return earliest;
-}
-
-/// Milliseconds from the create request (or, without it, queueing) to delivery, or null.
-json delivery_ms(const delivery_state& delivery) {
-  auto start = delivery.first_seen(delivery_status::created);
-  if (!start)
-    start = delivery.first_seen(delivery_status::queued);
-  auto delivered = delivery.first_seen(delivery_status::delivered);
-  if (!start || !delivered)
-    return nullptr;
-  return std::max<std::int64_t>(0, (*delivered - *start).count());
 }
 
 json timestamps_json(const delivery_state& delivery) {
@@ -161,7 +155,7 @@ json attempt_json(const message_record& message) {
     {"error_code", code_or_null(message.error_code())},
     {"error_description", description_or_null(message.error_code())},
     {"timestamps", timestamps_json(message.delivery)},
-    {"delivery_ms", delivery_ms(message.delivery)},
+    {"delivery_ms", ms_or_null(delivery_ms(message.delivery))},
     {"history", history_json(message.delivery)},
   };
 }

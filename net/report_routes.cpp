@@ -2,15 +2,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/form.hpp"
+#include "engine/phone.hpp"
 #include "net/api_errors.hpp"
 #include "net/api_keys.hpp"
 #include "net/engine_client.hpp"
 #include "net/json_views.hpp"
 #include "net/request_parsing.hpp"
 #include "net/router.hpp"
+#include "net/stats_json.hpp"
+#include "net/uri.hpp"
 
 namespace verity::net {
 
@@ -75,9 +81,63 @@ void get_message(const state_ptr& state, const http_request& request, responder 
   });
 }
 
-/// GET /v1/stats and GET /v1/phones/{e164}/stats.
-void get_stats(const state_ptr&, const http_request&, responder respond) {
-  respond(not_implemented("Delivery statistics"));
+/// The `days` parameter of a stats route: `fallback` when absent, else whole days in
+/// 1..`max_days`; a 400 `invalid_request` otherwise.
+tl::expected<std::uint32_t, http_response> parse_days(const http_request& request,
+                                                      std::uint32_t fallback,
+                                                      std::uint32_t max_days) {
+  auto params = parse_query(request.query());
+  if (!params)
+    return tl::make_unexpected(error_response(400, "invalid_request", "The query is malformed."));
+  auto text = find_param(*params, "days");
+  if (!text)
+    return fallback;
+  std::uint32_t days = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), days);
+  if (ec != std::errc{} || end != text->data() + text->size() || days < 1 || days > max_days)
+    return tl::make_unexpected(invalid_field(
+      "days", "Parameter 'days' must be whole days from 1 to " + std::to_string(max_days) + "."));
+  return days;
+}
+
+/// Now, in the precision of stored timestamps.
+timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::system_clock::now());
+}
+
+/// GET /v1/stats[?days=N]: platform counters over 1..365 days (default 30).
+void get_stats(const state_ptr& state, const http_request& request, responder respond) {
+  auto days = parse_days(request, 30, 365);
+  if (!days)
+    return respond(std::move(days.error()));
+  if (!state->engine->reads_messages())
+    return respond(not_implemented("Delivery statistics"));
+  state->engine->platform_stats({*days, now()}, [respond](engine_result<stats_report> result) {
+    if (!result)
+      return respond(failure_response(result.error()));
+    respond({200, "application/json", to_body(stats_json(*result)), {}});
+  });
+}
+
+/// GET /v1/phones/{e164}/stats[?days=N]: one phone's recent messages over 1..90 days
+/// (default 7).
+void get_phone_stats(const state_ptr& state, const http_request& request, responder respond) {
+  auto phone = parse_phone(request.path_param("e164"));
+  if (!phone)
+    return respond(invalid_phone("e164", phone.error()));
+  auto days = parse_days(request, 7, 90);
+  if (!days)
+    return respond(std::move(days.error()));
+  if (!state->engine->reads_messages())
+    return respond(not_implemented("Delivery statistics"));
+  auto e164 = phone->e164;
+  state->engine->phone_stats(
+    {e164, *days, now()}, [respond, e164](engine_result<phone_stats_report> result) {
+      if (!result)
+        return respond(failure_response(result.error()));
+      respond({200, "application/json", to_body(phone_stats_json(*result, e164)), {}});
+    });
 }
 
 } // namespace
@@ -88,7 +148,7 @@ void add_report_routes(router& routes, std::shared_ptr<engine_client> engine,
     report_state{std::move(engine), api_key_checker{std::move(api_keys)}});
   routes.add("GET", "/v1/messages/{id}", authenticated(state, get_message));
   routes.add("GET", "/v1/stats", authenticated(state, get_stats));
-  routes.add("GET", "/v1/phones/{e164}/stats", authenticated(state, get_stats));
+  routes.add("GET", "/v1/phones/{e164}/stats", authenticated(state, get_phone_stats));
 }
 
 } // namespace verity::net

@@ -1,6 +1,7 @@
 #include "net/router.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -39,10 +40,14 @@ std::string join_methods(const std::vector<std::string>& methods) {
 
 } // namespace
 
+router::router(metrics* recorder)
+  : metrics_(recorder), unmatched_(recorder ? &recorder->http_route("unmatched") : nullptr) {}
+
 void router::add(std::string method, std::string_view pattern, route_handler handler) {
   if (!pattern.starts_with('/'))
     throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
-  route added{std::move(method), std::string(pattern), {}, std::move(handler)};
+  route added{std::move(method), std::string(pattern), {}, std::move(handler),
+              metrics_ ? &metrics_->http_route(pattern) : nullptr};
   for (auto text : split_path(pattern)) {
     bool parameter = text.size() >= 2 && text.front() == '{' && text.back() == '}';
     if (parameter)
@@ -90,8 +95,17 @@ bool router::more_specific(const route& a, const route& b) {
   return false;
 }
 
+responder router::recorded(const metrics::route_series* series, responder respond) const {
+  if (series == nullptr)
+    return respond;
+  return [recorder = metrics_, series, respond = std::move(respond),
+          start = std::chrono::steady_clock::now()](http_response answer) {
+    recorder->http_request(*series, answer.status, std::chrono::steady_clock::now() - start);
+    respond(std::move(answer));
+  };
+}
+
 void router::handle(http_request request, responder respond) {
-  respond = answer_once(std::move(respond));
   auto segments = split_path(request.path());
   const route* best = nullptr;
   params best_params;
@@ -111,8 +125,9 @@ void router::handle(http_request request, responder respond) {
   }
   if (best != nullptr) {
     request.path_params = std::move(best_params);
-    return run(*best, request, std::move(respond));
+    return run(*best, request, answer_once(recorded(best->series, std::move(respond))));
   }
+  respond = recorded(unmatched_, std::move(respond));
   if (allowed.empty())
     return respond(error_response(404, "not_found", "No such route."));
   auto answer = error_response(405, "method_not_allowed", "This method is not allowed on this path.");

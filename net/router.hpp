@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/metrics.hpp"
 #include "net/http_message.hpp"
 
 namespace verity::net {
@@ -22,10 +23,16 @@ namespace verity::net {
 /// percent-decoded value with `request.path_param("id")`. When several patterns match a path,
 /// the one with a literal segment where the others have a parameter wins (leftmost difference
 /// first), so "/v1/items/stats" beats "/v1/items/{id}" whatever the order they were added in.
+///
+/// With metrics, every answer is counted by route pattern (never the raw path) and status code,
+/// and timed; requests no route matches count as route "unmatched".
 class router final : public request_handler {
 public:
   /// Handles one routed request; answers through the responder.
   using route_handler = std::function<void(const http_request&, responder)>;
+
+  /// A router that records into `recorder` when it is not null (it must outlive the router).
+  explicit router(metrics* recorder = nullptr);
 
   /// Routes `method` + `pattern` to `handler`. Throws std::invalid_argument for a pattern that
   /// does not start with '/' or has an empty parameter name (a programming error).
@@ -47,6 +54,7 @@ private:
     std::string text; ///< The pattern as written, for logs (never the path: it may hold a phone).
     std::vector<segment> pattern;
     route_handler handler;
+    const metrics::route_series* series = nullptr; ///< Null without metrics.
   };
 
   using params = std::vector<std::pair<std::string, std::string>>;
@@ -61,6 +69,11 @@ private:
   /// True when `a` is more specific than `b` (a literal where `b` has a parameter, leftmost).
   static bool more_specific(const route& a, const route& b);
 
+  /// `respond`, counting and timing its answer in `series` when there are metrics.
+  responder recorded(const metrics::route_series* series, responder respond) const;
+
+  metrics* metrics_;
+  const metrics::route_series* unmatched_ = nullptr; ///< Null without metrics.
   std::vector<route> routes_;
 };
 

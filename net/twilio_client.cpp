@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/error_classification.hpp"
+#include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 #include "net/curl_multi.hpp"
 
@@ -42,6 +43,7 @@ struct pending {
   std::string masked_to; ///< For logs.
   http_call call;        ///< Moved out once started.
   twilio_client::completion done;
+  clock::time_point started{}; ///< When it went on the wire.
 };
 
 /// One line per answer; never the phone number in full nor Twilio's message (which repeats it).
@@ -100,6 +102,7 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
 
   void start(std::uint64_t number) {
     auto& request = requests.at(number);
+    request.started = clock::now();
     http.start(std::move(request.call),
                [self = weak_from_this(), home = strand, number](http_outcome outcome) {
                  asio::post(home, [self, number, outcome = std::move(outcome)] {
@@ -114,6 +117,9 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
     auto request = requests.extract(number);
     auto result = read_create_response(outcome);
     log_answer(request.mapped(), result);
+    if (settings.recorder != nullptr)
+      settings.recorder->twilio_request(result.created(), result.http_status, result.error_code,
+                                        clock::now() - request.mapped().started);
     request.mapped().done(std::move(result));
     pump();
   }

@@ -12,6 +12,10 @@ namespace boost::asio {
 class io_context;
 } // namespace boost::asio
 
+namespace verity {
+class metrics;
+} // namespace verity
+
 namespace verity::net {
 
 class curl_multi;
@@ -22,6 +26,7 @@ struct twilio_client_settings {
   egress_limits limits;
   std::chrono::milliseconds connect_timeout{5'000}; ///< TCP + TLS connect to Twilio.
   std::chrono::milliseconds total_timeout{10'000};  ///< A whole create request.
+  metrics* recorder = nullptr; ///< Counts and times requests Twilio answers; null: nowhere.
 };
 
 /// Creates messages at Twilio over a shared `curl_multi`: paced per sender, at most

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/form.hpp"
+#include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 #include "engine/twilio_signature.hpp"
 #include "net/api_errors.hpp"
@@ -73,6 +74,8 @@ tl::expected<form_params, http_response> signed_form(const webhook_settings& set
 router::route_handler verified(state_ptr state, webhook_handler handler) {
   return [state = std::move(state), handler](const http_request& request, responder respond) {
     auto params = signed_form(state->settings, request);
+    if (!params && params.error().status == 403 && state->settings.recorder != nullptr)
+      state->settings.recorder->callback(callback_result::bad_signature);
     if (!params)
       return respond(std::move(params.error()));
     handler(state, request, std::move(*params), std::move(respond));

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace verity {
+class metrics;
+} // namespace verity
+
 namespace verity::net {
 
 class engine_client;
@@ -13,6 +17,7 @@ class router;
 struct webhook_settings {
   std::string public_url;               ///< VERITY_PUBLIC_URL: signatures cover it + the target.
   std::vector<std::string> auth_tokens; ///< The current and, while rotating, previous token.
+  metrics* recorder = nullptr;          ///< Counts callbacks refused for their signature.
 };
 
 /// Adds the Twilio webhooks, each checking X-Twilio-Signature over the public URL plus the

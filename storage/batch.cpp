@@ -3,7 +3,10 @@
 #include <rocksdb/write_batch.h>
 
 #include "storage/codec.hpp"
+#include "storage/counter_merge.hpp"
 #include "storage/keys.hpp"
+#include "storage/message_stats.hpp"
+#include "storage/reads.hpp"
 
 namespace verity::storage {
 
@@ -20,6 +23,10 @@ public:
 
   void erase(column_family family, const std::string& key) {
     keep(out_.Delete(&db_.handle(family), key));
+  }
+
+  void merge(column_family family, const std::string& key, const std::string& operand) {
+    keep(out_.Merge(&db_.handle(family), key, operand));
   }
 
   [[nodiscard]] tl::expected<void, std::string> result() const {
@@ -49,7 +56,11 @@ void add(batch_writer& out, const verification_record& record) {
     out.erase(column_family::in_flight, key);
 }
 
-void add(batch_writer& out, const message_record& record) {
+/// Stores a message replacing `previous` (nullopt for a new one): the record, its history,
+/// its SID entry, its `phone_messages` entry, and the change of the `stats` counters from
+/// `previous` to `record`.
+void add(batch_writer& out, const message_record& record,
+         const std::optional<message_record>& previous) {
   out.put(column_family::messages, message_key(record.id), encode(record));
   for (std::size_t i = 0; i < delivery_status_count; ++i) {
     auto status = static_cast<delivery_status>(i);
@@ -60,6 +71,33 @@ void add(batch_writer& out, const message_record& record) {
   if (!record.twilio_sid.empty())
     out.put(column_family::twilio_sids, twilio_sid_key(record.twilio_sid),
             message_key(record.id));
+  auto index_key = phone_messages_key_of(record);
+  auto old_index_key = previous ? phone_messages_key_of(*previous) : std::nullopt;
+  if (old_index_key && old_index_key != index_key)
+    out.erase(column_family::phone_messages, *old_index_key);
+  if (index_key)
+    out.put(column_family::phone_messages, *index_key, {});
+  counter_deltas deltas;
+  if (previous)
+    count_message(deltas, *previous, -1);
+  count_message(deltas, record, 1);
+  for (const auto& [key, delta] : deltas)
+    if (delta != 0)
+      out.merge(column_family::stats, key, encode_counter(delta));
+}
+
+/// The stored version of the message at `index` of `batch`: an earlier entry of the same
+/// batch, else the group's pending one, else the one in `db`.
+tl::expected<std::optional<message_record>, std::string>
+previous_of(database& db, const write_batch& batch, std::size_t index,
+            const pending_messages& pending) {
+  const auto& id = batch.messages[index].id;
+  for (std::size_t i = index; i-- > 0;)
+    if (batch.messages[i].id == id)
+      return batch.messages[i];
+  if (auto found = pending.find(id); found != pending.end())
+    return found->second;
+  return read_message(db, id);
 }
 
 void add(batch_writer& out, const phone_record& record) {
@@ -88,12 +126,18 @@ tl::expected<void, std::string> validate(const write_batch& batch) {
 }
 
 tl::expected<void, std::string> append(database& db, const write_batch& batch,
+                                       const pending_messages& pending,
                                        rocksdb::WriteBatch& out) {
   batch_writer writer{db, out};
   for (const auto& record : batch.verifications)
     add(writer, record);
-  for (const auto& record : batch.messages)
-    add(writer, record);
+  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
+    auto previous = previous_of(db, batch, i, pending);
+    if (!previous)
+      return tl::unexpected("cannot read the stored message to count its change: "
+                            + previous.error());
+    add(writer, batch.messages[i], *previous);
+  }
   for (const auto& record : batch.phones)
     add(writer, record);
   return writer.result();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include <tl/expected.hpp>
@@ -14,6 +15,9 @@ class WriteBatch;
 /// How a `write_batch` maps onto RocksDB puts and deletes.
 namespace verity::storage {
 
+/// Messages a group commit has taken but not yet written, by id: the latest version of each.
+using pending_messages = std::map<message_id, message_record>;
+
 /// Checks what a write batch must hold before it is stored: set ids, a verification id on
 /// every message, a phone on every verification and phone record. Returns why not.
 [[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
@@ -24,10 +28,15 @@ namespace verity::storage {
 /// - a message goes to `messages`, one `history` entry per seen status, and `twilio_sids`
 ///   once its SID is known (history entries are only ever added: should a status be seen
 ///   earlier than first stored, the older entry stays; the message record is the authority);
+///   it also goes to `phone_messages` (by recipient and creation time), and the `stats`
+///   counters get the difference between its counts and those of the version it replaces
+///   (found earlier in `batch`, else in `pending`, else read from `db`), so that repeated and
+///   out-of-order states count once;
 /// - a phone record goes to `phones`.
-/// Returns RocksDB's reason when `out` refuses a write (then `out` holds part of the batch:
-/// callers wrap this call in a save point).
+/// Returns RocksDB's reason when reading a replaced message fails or `out` refuses a write
+/// (then `out` holds part of the batch: callers wrap this call in a save point).
 [[nodiscard]] tl::expected<void, std::string> append(database& db, const write_batch& batch,
+                                                     const pending_messages& pending,
                                                      rocksdb::WriteBatch& out);
 
 } // namespace verity::storage

@@ -5,6 +5,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include "storage/counter_merge.hpp"
+
 namespace verity::storage {
 
 namespace {
@@ -17,6 +19,9 @@ rocksdb::ColumnFamilyOptions options_for(column_family family) {
     case column_family::in_flight:
     case column_family::created:
       options.OptimizeLevelStyleCompaction();
+      break;
+    case column_family::stats:
+      options.merge_operator = make_counter_merge();
       break;
     default:
       break;

@@ -15,7 +15,7 @@ group_commit::~group_commit() = default;
 
 tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
   batch_->SetSavePoint();
-  auto appended = append(db_, batch, *batch_);
+  auto appended = append(db_, batch, pending_, *batch_);
   if (!appended) {
     if (auto undone = batch_->RollbackToSavePoint(); !undone.ok())
       return tl::unexpected(appended.error() + "; undoing it failed too: " + undone.ToString());
@@ -23,6 +23,8 @@ tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
   }
   if (auto popped = batch_->PopSavePoint(); !popped.ok())
     return tl::unexpected("cannot close the save point: " + popped.ToString());
+  for (const auto& record : batch.messages)
+    pending_.insert_or_assign(record.id, record);
   ++requests_;
   return {};
 }
@@ -33,6 +35,7 @@ tl::expected<void, std::string> group_commit::commit() {
   auto status = db_.db().Write(options, batch_.get());
   stats_.requests += requests_;
   batch_->Clear();
+  pending_.clear();
   requests_ = 0;
   if (!status.ok()) {
     ++stats_.failed_batches;

@@ -7,6 +7,7 @@
 #include <tl/expected.hpp>
 
 #include "actors/messages.hpp"
+#include "storage/batch.hpp"
 #include "storage/database.hpp"
 #include "storage/settings.hpp"
 
@@ -43,6 +44,7 @@ private:
   storage_stats& stats_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   std::size_t requests_ = 0;
+  pending_messages pending_; ///< The group's messages, to count the next change of each.
 };
 
 } // namespace verity::storage

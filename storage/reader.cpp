@@ -6,6 +6,7 @@
 
 #include "engine/phone.hpp"
 #include "storage/reads.hpp"
+#include "storage/stats_reads.hpp"
 
 namespace verity::storage {
 
@@ -22,6 +23,16 @@ caf::result<T> answer(read_result<T> found, Describe describe) {
   if (!*found)
     return caf::make_error(ec::not_found);
   return std::move(**found);
+}
+
+/// The answer to a report read: the report, or (logged) `ec::storage_failed`.
+template <class T>
+caf::result<T> answer_report(tl::expected<T, std::string> found, std::string_view what) {
+  if (!found) {
+    spdlog::error("storage failed to read {}: {}", what, found.error());
+    return caf::make_error(ec::storage_failed);
+  }
+  return std::move(*found);
 }
 
 /// The reader's behavior; `db` (never null) outlives it.
@@ -44,6 +55,13 @@ reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
         return fresh;
       }
       return answer(std::move(found), [&] { return "phone " + mask_phone(phone); });
+    },
+    [db](atom::stats, const stats_query& query) -> caf::result<stats_report> {
+      return answer_report(read_platform_stats(*db, query), "the platform stats");
+    },
+    [db](atom::stats, const phone_stats_query& query) -> caf::result<phone_stats_report> {
+      return answer_report(read_phone_stats(*db, query),
+                           "the stats of phone " + mask_phone(query.phone));
     },
   };
 }

@@ -50,8 +50,11 @@ read_result<verification_record> read_verification(database& db, const verificat
                      decode_verification);
 }
 
-read_result<message_record> read_message(database& db, const message_id& id) {
-  return get_decoded(db, column_family::messages, message_key(id), decode_message);
+read_result<message_record> read_message(database& db, const message_id& id,
+                                         const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  return get_decoded(db, column_family::messages, message_key(id), decode_message, options);
 }
 
 read_result<verification_view> read_view(database& db, const verification_id& id) {

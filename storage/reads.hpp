@@ -9,6 +9,10 @@
 #include "engine/verification.hpp"
 #include "storage/database.hpp"
 
+namespace rocksdb {
+class Snapshot;
+} // namespace rocksdb
+
 /// Synchronous point reads of stored records, shared by the reader actor, recovery and
 /// retention. They block on disk: call them only from storage's own threads (or before the
 /// actor system starts).
@@ -23,8 +27,9 @@ using read_result = tl::expected<std::optional<T>, std::string>;
 [[nodiscard]] read_result<verification_record> read_verification(database& db,
                                                                   const verification_id& id);
 
-/// Reads one message record.
-[[nodiscard]] read_result<message_record> read_message(database& db, const message_id& id);
+/// Reads one message record, as of `snapshot` when one is given.
+[[nodiscard]] read_result<message_record> read_message(database& db, const message_id& id,
+                                                       const rocksdb::Snapshot* snapshot = nullptr);
 
 /// Reads a verification and every message it lists, from one consistent snapshot. A listed
 /// message that is missing is a failure: a verification is persisted with its messages.

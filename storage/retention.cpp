@@ -10,6 +10,7 @@
 
 #include "storage/codec.hpp"
 #include "storage/keys.hpp"
+#include "storage/message_stats.hpp"
 
 namespace verity::storage {
 
@@ -74,8 +75,12 @@ void remove_message(deletions& out, const message_id& id) {
     if (auto record = decode_message(*raw); !record)
       spdlog::warn("retention found message {} corrupt ({}); its SID entry stays",
                    id.to_string(), record.error());
-    else if (!record->twilio_sid.empty())
-      out.erase(column_family::twilio_sids, twilio_sid_key(record->twilio_sid));
+    else {
+      if (!record->twilio_sid.empty())
+        out.erase(column_family::twilio_sids, twilio_sid_key(record->twilio_sid));
+      if (auto index_key = phone_messages_key_of(*record))
+        out.erase(column_family::phone_messages, *index_key);
+    }
     out.erase(column_family::messages, key);
   }
   out.erase_prefix(column_family::history, key);

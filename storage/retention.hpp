@@ -19,7 +19,8 @@ struct retention_step {
 };
 
 /// Forgets verifications created longer ago than the retention period, oldest first, through
-/// the `created` index: each one with its messages, their history and their SID entries. An
+/// the `created` index: each one with its messages, their history, their SID and
+/// `phone_messages` entries (the day counters of `stats` stay: they hold no personal data). An
 /// in-flight verification is never touched, however old. Phone records are kept (they hold
 /// opt-outs). Work is split into steps of about `batch_keys` deleted keys, each one WriteBatch,
 /// so that the group-commit writer can run a step between two commits.

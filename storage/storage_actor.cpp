@@ -30,6 +30,12 @@ storage_actor::behavior_type front(storage_actor::pointer self, const writer_act
     [self, reader](atom::phone, std::string& phone) {
       return self->delegate(reader, atom::phone::value, std::move(phone));
     },
+    [self, reader](atom::stats, const stats_query& query) {
+      return self->delegate(reader, atom::stats::value, query);
+    },
+    [self, reader](atom::stats, phone_stats_query& query) {
+      return self->delegate(reader, atom::stats::value, std::move(query));
+    },
   };
 }
 

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <filesystem>
 #include <random>
+#include <regex>
+#include <thread>
 
 #include <sys/wait.h>
 
@@ -57,6 +59,38 @@ TEST_F(verity_process_test, serves_health_and_stops_cleanly_on_sigterm) {
   auto log = verity.output();
   EXPECT_NE(log.find("built-in Twilio simulator"), std::string::npos) << log;
   EXPECT_NE(log.find("VERITY_API_KEYS"), std::string::npos) << log;
+}
+
+TEST_F(verity_process_test, metrics_count_a_verification_through_to_delivery) {
+  auto env = environment();
+  env["VERITY_API_KEYS"] = "e2e-key-0123456789abcdef";
+  child_process verity{verity_binary(), {}, env};
+  auto address = verity.wait_for_line(std::regex{R"(verity listening on (http://\S+))"}, 20s);
+  ASSERT_TRUE(address) << verity.output();
+
+  auto created = test::http_call("POST", *address + "/v1/verifications",
+                                 R"({"to": "+1 201 555 0123"})",
+                                 {"Authorization: Bearer e2e-key-0123456789abcdef",
+                                  "Content-Type: application/json"});
+  ASSERT_EQ(created.status / 100, 2) << created.body << created.error;
+
+  std::regex delivered{R"(\nverity_time_to_delivered_seconds_count\{channel="\w+"\} 1\n)"};
+  test::http_result scraped;
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  do {
+    std::this_thread::sleep_for(100ms);
+    scraped = test::http_call("GET", *address + "/metrics");
+  } while (!std::regex_search(scraped.body, delivered)
+           && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(scraped.status, 200) << scraped.error;
+  EXPECT_TRUE(std::regex_search(scraped.body, delivered)) << scraped.body;
+  EXPECT_NE(scraped.body.find("\nverity_verifications_started_total 1\n"), std::string::npos);
+  EXPECT_NE(
+    scraped.body.find(R"(verity_http_requests_total{code="201",route="/v1/verifications"} 1)"),
+    std::string::npos)
+    << scraped.body;
+  EXPECT_EQ(scraped.body.find("555"), std::string::npos) << "no phone number in any label";
+  verity.stop(SIGTERM, 10s);
 }
 
 TEST_F(verity_process_test, bad_configuration_stops_the_start_with_a_clear_line) {

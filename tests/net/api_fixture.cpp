@@ -102,7 +102,7 @@ caf::behavior fake_shard(fake_actor* self, std::shared_ptr<fake_engine> engine, 
   };
 }
 
-/// A fake storage actor: message reads only.
+/// A fake storage actor: message and stats reads.
 caf::behavior fake_storage(fake_actor* self, std::shared_ptr<fake_engine> engine) {
   return {
     [=](atom::load, message_id id) -> caf::result<message_record> {
@@ -110,6 +110,12 @@ caf::behavior fake_storage(fake_actor* self, std::shared_ptr<fake_engine> engine
     },
     [=](atom::lookup, const std::string& sid) -> caf::result<message_id> {
       return to_result(self, engine->lookup(sid));
+    },
+    [=](atom::stats, const stats_query& query) -> caf::result<stats_report> {
+      return to_result(self, engine->platform_stats(query));
+    },
+    [=](atom::stats, const phone_stats_query& query) -> caf::result<phone_stats_report> {
+      return to_result(self, engine->phone_stats(query));
     },
   };
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "net/router.hpp"
+#include "tests/support/collector.hpp"
 #include "tests/support/io_thread.hpp"
 
 namespace verity::net {
@@ -16,30 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// Collects outcomes delivered on the client's I/O thread.
-class outcomes {
-public:
-  curl_multi::completion add() {
-    return [this](http_outcome outcome) {
-      {
-        std::lock_guard lock{mutex_};
-        received_.push_back(std::move(outcome));
-      }
-      changed_.notify_all();
-    };
-  }
-
-  std::vector<http_outcome> wait_for(std::size_t count, std::chrono::milliseconds timeout) {
-    std::unique_lock lock{mutex_};
-    changed_.wait_for(lock, timeout, [&] { return received_.size() >= count; });
-    return received_;
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<http_outcome> received_;
-};
+using outcomes = test::collector<http_outcome>;
 
 /// A local server with an echo route and a route that never answers, and a curl_multi on its
 /// own I/O thread.

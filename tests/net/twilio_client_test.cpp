@@ -9,6 +9,7 @@
 #include "engine/error_classification.hpp"
 #include "net/curl_multi.hpp"
 #include "net/router.hpp"
+#include "tests/support/collector.hpp"
 #include "tests/support/io_thread.hpp"
 #include "tests/support/request_recorder.hpp"
 
@@ -23,30 +24,7 @@ constexpr const char* messages_path =
 constexpr const char* created_body =
   R"({"sid":"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","status":"queued","direction":"outbound-api"})";
 
-/// Collects the client's answers.
-class results {
-public:
-  twilio_client::completion add() {
-    return [this](create_result result) {
-      {
-        std::lock_guard lock{mutex_};
-        received_.push_back(std::move(result));
-      }
-      changed_.notify_all();
-    };
-  }
-
-  std::vector<create_result> wait_for(std::size_t count, std::chrono::milliseconds timeout) {
-    std::unique_lock lock{mutex_};
-    changed_.wait_for(lock, timeout, [&] { return received_.size() >= count; });
-    return received_;
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<create_result> received_;
-};
+using results = test::collector<create_result>;
 
 /// A fake Twilio that records each create request and answers it as told (or holds it), and
 /// a client pointed at it.

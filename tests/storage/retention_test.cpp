@@ -98,8 +98,9 @@ TEST_F(retention_test, deletes_old_records_and_keeps_new_and_in_flight_ones) {
   retention policy{period, 1000, false};
   auto [total, steps] = run_pass(policy);
   EXPECT_EQ(total.removed, 2u);
-  // Per verification: itself, its created entry, and per message: record, SID, 5 history.
-  EXPECT_EQ(total.deleted_keys, 2u * (2 + 2 * (1 + 1 + 5)));
+  // Per verification: itself, its created entry, and per message: record, SID, phone index
+  // entry, 5 history.
+  EXPECT_EQ(total.deleted_keys, 2u * (2 + 2 * (1 + 1 + 1 + 5)));
   EXPECT_EQ(steps, 1u);
   EXPECT_FALSE(kept(old));
   EXPECT_FALSE(kept(old_failed));
@@ -114,6 +115,7 @@ TEST_F(retention_test, deletes_old_records_and_keeps_new_and_in_flight_ones) {
   EXPECT_EQ(count(column_family::messages), 4u);
   EXPECT_EQ(count(column_family::twilio_sids), 4u);
   EXPECT_EQ(count(column_family::history), 4u * 5);
+  EXPECT_EQ(count(column_family::phone_messages), 4u);
   EXPECT_EQ(count(column_family::phones), 4u) << "phone records hold opt-outs: kept";
 }
 
@@ -138,7 +140,7 @@ TEST_F(retention_test, each_step_stays_near_its_key_budget) {
   for (int i = 0; i < 10; ++i)
     store(verification_status::canceled, at_ms(-100 + i));
   retention policy{period, 20, false};
-  constexpr std::size_t keys_per_verification = 2 + 2 * (1 + 1 + 5);
+  constexpr std::size_t keys_per_verification = 2 + 2 * (1 + 1 + 1 + 5);
   for (bool done = false; !done;) {
     auto step = policy.step(*db_, now);
     ASSERT_TRUE(step) << step.error();

@@ -1,0 +1,320 @@
+#include "engine/metrics.hpp"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include "engine/error_classification.hpp"
+
+namespace verity {
+
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+constexpr std::array channels = {channel::whatsapp, channel::sms};
+constexpr std::array failure_statuses = {delivery_status::failed, delivery_status::undelivered,
+                                         delivery_status::canceled, delivery_status::timed_out};
+constexpr std::array verification_outcomes = {
+  verification_status::approved, verification_status::expired,
+  verification_status::max_attempts_reached, verification_status::canceled,
+  verification_status::failed};
+
+/// The status codes the HTTP server answers; any other is counted as "other".
+constexpr std::array<int, 16> http_statuses = {200, 201, 202, 204, 400, 401, 403, 404,
+                                               405, 409, 413, 415, 422, 429, 500, 503};
+
+/// 0.1 s .. 60 s: how long a carrier takes to confirm.
+const Histogram::BucketBoundaries delivery_buckets = {0.1, 0.25, 0.5, 1,  2,  3,  5,
+                                                      10,  15,   20,  30, 45, 60};
+/// 10 ms .. 10 s: one Twilio create request.
+const Histogram::BucketBoundaries twilio_buckets = {0.01, 0.025, 0.05, 0.1, 0.25,
+                                                    0.5,  1,     2.5,  5,   10};
+/// 1 ms .. 30 s: one HTTP request (long polls wait up to 30 s).
+const Histogram::BucketBoundaries http_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                  0.25,  0.5,    1,     2.5,  5,     10,   30};
+
+std::size_t index_of(channel via) {
+  return static_cast<std::size_t>(via);
+}
+
+double seconds(std::chrono::steady_clock::duration elapsed) {
+  return std::chrono::duration<double>(elapsed).count();
+}
+
+Family<Counter>& counter_family(prometheus::Registry& registry, const std::string& name,
+                                const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
+Family<Histogram>& histogram_family(prometheus::Registry& registry, const std::string& name,
+                                    const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
+}
+
+/// One series of `family` per channel, labelled `channel`.
+template <class Metric, class... Args>
+std::array<Metric*, channels.size()> per_channel(Family<Metric>& family, const Args&... args) {
+  std::array<Metric*, channels.size()> series{};
+  for (auto via : channels)
+    series[index_of(via)] = &family.Add({{"channel", std::string(to_string(via))}}, args...);
+  return series;
+}
+
+/// The time from `created` to the first `status`, when `after` saw it first.
+std::optional<double> newly_reached(delivery_status status, const delivery_state& before,
+                                    const delivery_state& after) {
+  auto created = after.first_seen(delivery_status::created);
+  auto reached = after.first_seen(status);
+  if (before.first_seen(status) || !created || !reached)
+    return std::nullopt;
+  return std::chrono::duration<double>(*reached - *created).count();
+}
+
+/// A counter read from elsewhere at scrape time.
+struct exported_counter {
+  std::string name;
+  std::string help;
+  std::function<double()> read;
+};
+
+} // namespace
+
+class metrics::route_series {
+public:
+  route_series(Family<Counter>& requests, Family<Histogram>& durations, const std::string& route)
+    : duration_(durations.Add({{"route", route}}, http_buckets)),
+      other_(requests.Add({{"route", route}, {"code", "other"}})) {
+    for (std::size_t i = 0; i < http_statuses.size(); ++i)
+      by_status_[i] = &requests.Add({{"route", route}, {"code", std::to_string(http_statuses[i])}});
+  }
+
+  /// Counts one answer with `status` that took `elapsed`.
+  void record(int status, std::chrono::steady_clock::duration elapsed) const {
+    auto found = std::find(http_statuses.begin(), http_statuses.end(), status);
+    auto& counter = found == http_statuses.end()
+                      ? other_
+                      : *by_status_[static_cast<std::size_t>(found - http_statuses.begin())];
+    counter.Increment();
+    duration_.Observe(seconds(elapsed));
+  }
+
+private:
+  std::array<Counter*, http_statuses.size()> by_status_{};
+  Histogram& duration_;
+  Counter& other_;
+};
+
+struct metrics::impl {
+  impl()
+    : registry(std::make_shared<prometheus::Registry>()),
+      started(counter_family(*registry, "verity_verifications_started_total",
+                             "Verifications started (first message durable).")
+                .Add({})),
+      finished_family(counter_family(*registry, "verity_verifications_finished_total",
+                                     "Verifications ended, by outcome.")),
+      sent(per_channel(counter_family(*registry, "verity_messages_sent_total",
+                                      "Messages Twilio accepted, by channel."))),
+      transitions_family(counter_family(*registry, "verity_status_transitions_total",
+                                        "Delivery status changes, by channel and new status.")),
+      to_delivered(per_channel(histogram_family(*registry, "verity_time_to_delivered_seconds",
+                                                "Time from create to the carrier's delivered."),
+                               delivery_buckets)),
+      to_read(per_channel(histogram_family(*registry, "verity_time_to_read_seconds",
+                                           "Time from create to read (WhatsApp)."),
+                          delivery_buckets)),
+      expiries(per_channel(counter_family(*registry, "verity_delivery_deadline_expiries_total",
+                                          "Messages unconfirmed at their delivery deadline."))),
+      fallbacks_family(counter_family(*registry, "verity_fallbacks_total",
+                                      "Fallbacks from WhatsApp to SMS, by the failure.")),
+      retries_family(counter_family(*registry, "verity_retries_total",
+                                    "Create requests retried, by class.")),
+      twilio_family(counter_family(*registry, "verity_twilio_requests_total",
+                                   "Twilio create requests, by result.")),
+      twilio_duration(histogram_family(*registry, "verity_twilio_request_duration_seconds",
+                                       "Duration of Twilio create requests.")
+                        .Add({}, twilio_buckets)),
+      errors_family(counter_family(*registry, "verity_twilio_errors_total",
+                                   "Twilio error codes seen (other: not in PROTOCOL.md).")),
+      other_error(errors_family.Add({{"code", "other"}})),
+      callbacks_family(counter_family(*registry, "verity_callbacks_total",
+                                      "Status callbacks, by result.")),
+      actors_family(prometheus::BuildGauge()
+                      .Name("verity_live_actors")
+                      .Help("Actors alive, by kind.")
+                      .Register(*registry)),
+      http_family(counter_family(*registry, "verity_http_requests_total",
+                                 "HTTP requests, by route pattern and status code.")),
+      http_duration_family(histogram_family(*registry, "verity_http_request_duration_seconds",
+                                            "HTTP request duration, by route pattern.")) {
+    for (auto outcome : verification_outcomes)
+      finished[static_cast<std::size_t>(outcome)] =
+        &finished_family.Add({{"outcome", std::string(to_string(outcome))}});
+    for (auto via : channels)
+      for (std::size_t s = 0; s < delivery_status_count; ++s)
+        transitions[index_of(via)][s] = &transitions_family.Add(
+          {{"channel", std::string(to_string(via))},
+           {"status", std::string(to_string(static_cast<delivery_status>(s)))}});
+    for (auto reason : failure_statuses)
+      fallbacks[static_cast<std::size_t>(reason)] =
+        &fallbacks_family.Add({{"reason", std::string(to_string(reason))}});
+    retries = {&retries_family.Add({{"class", "transport"}}),
+               &retries_family.Add({{"class", "throttled"}}),
+               &retries_family.Add({{"class", "server"}})};
+    twilio_results = {&twilio_family.Add({{"result", "created"}}),
+                      &twilio_family.Add({{"result", "refused"}}),
+                      &twilio_family.Add({{"result", "unreachable"}})};
+    for (auto code : known_twilio_error_codes())
+      errors.emplace(code, &errors_family.Add({{"code", std::to_string(code)}}));
+    callbacks = {&callbacks_family.Add({{"result", "accepted"}}),
+                 &callbacks_family.Add({{"result", "duplicate"}}),
+                 &callbacks_family.Add({{"result", "stale"}}),
+                 &callbacks_family.Add({{"result", "bad_signature"}})};
+    live_actors = {&actors_family.Add({{"kind", "phone"}}),
+                   &actors_family.Add({{"kind", "message"}})};
+  }
+
+  std::shared_ptr<prometheus::Registry> registry;
+  Counter& started;
+  Family<Counter>& finished_family;
+  std::array<Counter*, 6> finished{}; ///< By verification_status (pending stays null).
+  std::array<Counter*, channels.size()> sent;
+  Family<Counter>& transitions_family;
+  std::array<std::array<Counter*, delivery_status_count>, channels.size()> transitions{};
+  std::array<Histogram*, channels.size()> to_delivered;
+  std::array<Histogram*, channels.size()> to_read;
+  std::array<Counter*, channels.size()> expiries;
+  Family<Counter>& fallbacks_family;
+  std::array<Counter*, delivery_status_count> fallbacks{}; ///< Failure statuses only.
+  Family<Counter>& retries_family;
+  std::array<Counter*, 3> retries{}; ///< By retry_class.
+  Family<Counter>& twilio_family;
+  std::array<Counter*, 3> twilio_results{}; ///< created, refused, unreachable.
+  Histogram& twilio_duration;
+  Family<Counter>& errors_family;
+  Counter& other_error;
+  std::map<std::uint32_t, Counter*> errors; ///< Filled at start, read-only afterwards.
+  Family<Counter>& callbacks_family;
+  std::array<Counter*, 4> callbacks{}; ///< By callback_result.
+  Family<Gauge>& actors_family;
+  std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
+  Family<Counter>& http_family;
+  Family<Histogram>& http_duration_family;
+  std::deque<std::pair<std::string, route_series>> routes; ///< Stable addresses.
+  std::vector<exported_counter> exported;
+};
+
+metrics::metrics() : impl_(std::make_unique<impl>()) {}
+
+metrics::~metrics() = default;
+
+void metrics::verification_started() {
+  impl_->started.Increment();
+}
+
+void metrics::verification_finished(verification_status outcome) {
+  if (auto* counter = impl_->finished[static_cast<std::size_t>(outcome)])
+    counter->Increment();
+}
+
+void metrics::message_sent(channel via) {
+  impl_->sent[index_of(via)]->Increment();
+}
+
+void metrics::delivery_changed(channel via, const delivery_state& before,
+                               const delivery_state& after) {
+  auto index = index_of(via);
+  if (after.current() != before.current())
+    impl_->transitions[index][static_cast<std::size_t>(after.current())]->Increment();
+  if (auto elapsed = newly_reached(delivery_status::delivered, before, after))
+    impl_->to_delivered[index]->Observe(*elapsed);
+  if (auto elapsed = newly_reached(delivery_status::read, before, after))
+    impl_->to_read[index]->Observe(*elapsed);
+}
+
+void metrics::deadline_expired(channel via) {
+  impl_->expiries[index_of(via)]->Increment();
+}
+
+void metrics::fallback(delivery_status reason) {
+  if (auto* counter = impl_->fallbacks[static_cast<std::size_t>(reason)])
+    counter->Increment();
+}
+
+void metrics::retry(retry_class kind) {
+  impl_->retries[static_cast<std::size_t>(kind)]->Increment();
+}
+
+void metrics::twilio_request(bool created, int http_status, std::uint32_t twilio_code,
+                             std::chrono::steady_clock::duration elapsed) {
+  auto result = created ? 0 : http_status != 0 ? 1 : 2;
+  impl_->twilio_results[static_cast<std::size_t>(result)]->Increment();
+  impl_->twilio_duration.Observe(seconds(elapsed));
+  twilio_error(twilio_code);
+}
+
+void metrics::twilio_error(std::uint32_t twilio_code) {
+  if (twilio_code == 0)
+    return;
+  auto found = impl_->errors.find(twilio_code);
+  (found == impl_->errors.end() ? impl_->other_error : *found->second).Increment();
+}
+
+void metrics::callback(callback_result result) {
+  impl_->callbacks[static_cast<std::size_t>(result)]->Increment();
+}
+
+void metrics::actor_started(actor_kind kind) {
+  impl_->live_actors[static_cast<std::size_t>(kind)]->Increment();
+}
+
+void metrics::actor_stopped(actor_kind kind) {
+  impl_->live_actors[static_cast<std::size_t>(kind)]->Decrement();
+}
+
+const metrics::route_series& metrics::http_route(std::string_view pattern) {
+  auto& routes = impl_->routes;
+  auto found = std::find_if(routes.begin(), routes.end(),
+                            [pattern](const auto& entry) { return entry.first == pattern; });
+  if (found != routes.end())
+    return found->second;
+  std::string route(pattern);
+  return routes
+    .emplace_back(std::piecewise_construct, std::forward_as_tuple(route),
+                  std::forward_as_tuple(impl_->http_family, impl_->http_duration_family, route))
+    .second;
+}
+
+void metrics::http_request(const route_series& route, int status,
+                           std::chrono::steady_clock::duration elapsed) const {
+  route.record(status, elapsed);
+}
+
+void metrics::export_counter(std::string name, std::string help, std::function<double()> read) {
+  impl_->exported.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::string metrics::text() const {
+  auto families = impl_->registry->Collect();
+  for (const auto& exported : impl_->exported) {
+    prometheus::ClientMetric sample;
+    sample.counter.value = exported.read();
+    families.push_back({exported.name, exported.help, prometheus::MetricType::Counter, {sample}});
+  }
+  return prometheus::TextSerializer{}.Serialize(families);
+}
+
+} // namespace verity

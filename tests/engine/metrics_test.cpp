@@ -1,0 +1,92 @@
+#include "engine/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+namespace verity {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// True when `text` holds `line` as a whole line.
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(metrics_test, every_series_exists_before_any_event) {
+  metrics recorded;
+  auto text = recorded.text();
+  EXPECT_TRUE(has_line(text, "verity_verifications_started_total 0")) << text;
+  EXPECT_TRUE(has_line(text, R"(verity_verifications_finished_total{outcome="expired"} 0)"));
+  EXPECT_TRUE(
+    has_line(text, R"(verity_status_transitions_total{channel="whatsapp",status="read"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(verity_twilio_errors_total{code="63016"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(verity_callbacks_total{result="bad_signature"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="message"} 0)"));
+  EXPECT_EQ(text.find("+1"), std::string::npos) << "no phone number is ever a label";
+}
+
+TEST(metrics_test, events_show_up_under_their_bounded_labels) {
+  metrics recorded;
+  recorded.verification_started();
+  recorded.verification_finished(verification_status::approved);
+  recorded.verification_finished(verification_status::pending);
+  recorded.message_sent(channel::sms);
+  recorded.deadline_expired(channel::whatsapp);
+  recorded.fallback(delivery_status::timed_out);
+  recorded.retry(retry_class::throttled);
+  recorded.twilio_request(false, 400, 21211, 40ms);
+  recorded.twilio_error(99999);
+  recorded.callback(callback_result::duplicate);
+  recorded.actor_started(actor_kind::phone);
+  recorded.actor_started(actor_kind::message);
+  recorded.actor_stopped(actor_kind::message);
+  recorded.export_counter("verity_storage_commits_total", "Group commits.", [] { return 7.0; });
+
+  auto text = recorded.text();
+  EXPECT_TRUE(has_line(text, "verity_verifications_started_total 1")) << text;
+  EXPECT_TRUE(has_line(text, R"(verity_verifications_finished_total{outcome="approved"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_messages_sent_total{channel="sms"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_delivery_deadline_expiries_total{channel="whatsapp"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_fallbacks_total{reason="timed_out"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_retries_total{class="throttled"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_twilio_requests_total{result="refused"} 1)"));
+  EXPECT_TRUE(has_line(text, "verity_twilio_request_duration_seconds_count 1"));
+  EXPECT_TRUE(has_line(text, R"(verity_twilio_errors_total{code="21211"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_twilio_errors_total{code="other"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_callbacks_total{result="duplicate"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="phone"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="message"} 0)"));
+  EXPECT_TRUE(has_line(text, "verity_storage_commits_total 7"));
+}
+
+TEST(metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_read) {
+  metrics recorded;
+  timestamp created{std::chrono::milliseconds{1'000'000}};
+  delivery_state before;
+  before.merge({delivery_status::created, created, 0});
+  auto delivered = before;
+  delivered.merge({delivery_status::delivered, created + 1500ms, 0});
+  recorded.delivery_changed(channel::whatsapp, before, delivered);
+  auto read = delivered;
+  read.merge({delivery_status::read, created + 20s, 0});
+  recorded.delivery_changed(channel::whatsapp, delivered, read);
+  recorded.delivery_changed(channel::whatsapp, read, read); // a duplicate changes nothing
+
+  auto text = recorded.text();
+  EXPECT_TRUE(has_line(
+    text, R"(verity_status_transitions_total{channel="whatsapp",status="delivered"} 1)"))
+    << text;
+  EXPECT_TRUE(
+    has_line(text, R"(verity_status_transitions_total{channel="whatsapp",status="read"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_time_to_delivered_seconds_count{channel="whatsapp"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_time_to_delivered_seconds_sum{channel="whatsapp"} 1.5)"));
+  EXPECT_TRUE(
+    has_line(text, R"(verity_time_to_delivered_seconds_bucket{channel="whatsapp",le="1"} 0)"));
+  EXPECT_TRUE(
+    has_line(text, R"(verity_time_to_delivered_seconds_bucket{channel="whatsapp",le="2"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_time_to_read_seconds_sum{channel="whatsapp"} 20)"));
+  EXPECT_TRUE(has_line(text, R"(verity_time_to_read_seconds_count{channel="sms"} 0)"));
+}
+
+} // namespace
+} // namespace verity
