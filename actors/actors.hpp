@@ -62,10 +62,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_stats_report)
 
 namespace verity {
 
-/// Durable state. Every write is acknowledged only once it is on disk (group commit).
-using storage_actor = caf::typed_actor<
-  /// Commits a batch durably, then answers.
-  caf::replies_to<atom::persist, write_batch>::with<caf::ok_atom>,
+/// The read half of storage: answered by a reader of its own, never behind an fsync.
+using storage_reader_actor = caf::typed_actor<
   /// Reads a verification with its attempts; error `ec::not_found` if unknown.
   caf::replies_to<atom::load, verification_id>::with<verification_view>,
   /// Reads one message; error `ec::not_found` if unknown.
@@ -78,6 +76,12 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<atom::stats, stats_query>::with<stats_report>,
   /// Reports one phone's recent messages over a window of days.
   caf::replies_to<atom::stats, phone_stats_query>::with<phone_stats_report>>;
+
+/// Durable state: the reads above plus writes, each acknowledged only once it is on disk
+/// (group commit).
+using storage_actor = storage_reader_actor::extend<
+  /// Commits a batch durably, then answers.
+  caf::replies_to<atom::persist, write_batch>::with<caf::ok_atom>>;
 
 /// The Twilio client: creates messages, answering with Twilio's result (never an error:
 /// transport failures come back as `create_result` with `http_status` 0).

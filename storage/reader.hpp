@@ -10,20 +10,8 @@
 
 namespace verity::storage {
 
-/// The reader: the load part of `storage_actor`.
-using reader_actor = caf::typed_actor<
-  /// Reads a verification with its attempts; error `ec::not_found` if unknown.
-  caf::replies_to<atom::load, verification_id>::with<verification_view>,
-  /// Reads one message; error `ec::not_found` if unknown.
-  caf::replies_to<atom::load, message_id>::with<message_record>,
-  /// Finds the message id of a Twilio SID; error `ec::not_found` if unknown.
-  caf::replies_to<atom::lookup, std::string>::with<message_id>,
-  /// Reads a phone's record (a fresh one if the phone is unknown).
-  caf::replies_to<atom::phone, std::string>::with<phone_record>,
-  /// Sums the platform's delivery counters over a window of days.
-  caf::replies_to<atom::stats, stats_query>::with<stats_report>,
-  /// Reports one phone's recent messages over a window of days.
-  caf::replies_to<atom::stats, phone_stats_query>::with<phone_stats_report>>;
+/// The reader: the read half of `storage_actor`.
+using reader_actor = storage_reader_actor;
 
 /// Spawns the reader on a thread of its own, so that reads block neither a scheduler worker
 /// nor behind the writer's fsync. A failed read (RocksDB error, corrupt record) is logged and
