@@ -248,6 +248,27 @@ tl::expected<poll_options, http_response> parse_poll(const http_request& request
   return options;
 }
 
+/// The verification id of the path and one required text field of the JSON body: what resend
+/// and check both read first.
+struct id_and_field {
+  verification_id id;
+  std::string value;
+};
+
+tl::expected<id_and_field, http_response> id_with_field(const http_request& request,
+                                                        std::string_view name) {
+  auto id = path_id(request);
+  if (!id)
+    return tl::make_unexpected(std::move(id.error()));
+  auto body = json_body(request);
+  if (!body)
+    return tl::make_unexpected(std::move(body.error()));
+  auto value = required_text(*body, name);
+  if (!value)
+    return tl::make_unexpected(std::move(value.error()));
+  return id_and_field{*id, std::move(*value)};
+}
+
 /// GET /v1/verifications/{id}[?wait=<s>&seen=<state>].
 void get_verification(const state_ptr& state, std::size_t, const http_request& request,
                       responder respond) {
@@ -268,19 +289,13 @@ void get_verification(const state_ptr& state, std::size_t, const http_request& r
 /// POST /v1/verifications/{id}/resend with {"channel": "sms"|"whatsapp"}.
 void resend_verification(const state_ptr& state, std::size_t, const http_request& request,
                          responder respond) {
-  auto id = path_id(request);
-  if (!id)
-    return respond(std::move(id.error()));
-  auto body = json_body(request);
-  if (!body)
-    return respond(std::move(body.error()));
-  auto text = required_text(*body, "channel");
-  if (!text)
-    return respond(std::move(text.error()));
-  auto via = parse_channel(*text);
+  auto input = id_with_field(request, "channel");
+  if (!input)
+    return respond(std::move(input.error()));
+  auto via = parse_channel(input->value);
   if (!via)
     return respond(invalid_field("channel", R"(Field 'channel' must be "whatsapp" or "sms".)"));
-  state->engine->resend(*id, *via, [respond](engine_result<verification_view> result) {
+  state->engine->resend(input->id, *via, [respond](engine_result<verification_view> result) {
     if (!result)
       return respond(failure_response(result.error()));
     respond(created_response(*result));
@@ -290,18 +305,13 @@ void resend_verification(const state_ptr& state, std::size_t, const http_request
 /// POST /v1/verifications/{id}/check with {"code": "123456"}.
 void check_verification(const state_ptr& state, std::size_t, const http_request& request,
                         responder respond) {
-  auto id = path_id(request);
-  if (!id)
-    return respond(std::move(id.error()));
-  auto body = json_body(request);
-  if (!body)
-    return respond(std::move(body.error()));
-  auto code = required_text(*body, "code");
-  if (!code)
-    return respond(std::move(code.error()));
-  if (code->empty() || code->size() > max_code_size)
+  auto input = id_with_field(request, "code");
+  if (!input)
+    return respond(std::move(input.error()));
+  auto& code = input->value;
+  if (code.empty() || code.size() > max_code_size)
     return respond(invalid_field("code", "Field 'code' must hold the digits that were sent."));
-  state->engine->check(*id, std::move(*code), [respond](engine_result<check_result> result) {
+  state->engine->check(input->id, std::move(code), [respond](engine_result<check_result> result) {
     if (!result)
       return respond(failure_response(result.error()));
     respond(json_response(200, check_json(*result)));
