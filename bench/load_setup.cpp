@@ -97,8 +97,8 @@ std::vector<created_verification> create_verifications(const setup_plan& plan) {
   recording_sends sends{plan, created};
   auto sent = run_load(setup_load(plan.load, plan.count), sends, "setup: create");
   std::erase_if(created, [](const created_verification& v) { return v.message_id.empty(); });
-  fmt::print(stderr, "setup: {} of {} verifications created in {:.2f} s\n", created.size(),
-             plan.count, sent.elapsed_s);
+  fmt::print(stderr, "{}setup: {} of {} verifications created\n", to_text(sent), created.size(),
+             plan.count);
   if (created.empty())
     return created;
   std::this_thread::sleep_for(std::chrono::seconds{1}); // let the create responses land
