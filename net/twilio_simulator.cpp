@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "engine/phone.hpp"
@@ -94,7 +95,7 @@ struct twilio_simulator::impl final : request_handler {
   void create(create_request request, responder respond) {
     sim_request_kind kind{request.whatsapp, !request.content_sid.empty(),
                           !request.messaging_service_sid.empty()};
-    auto plan = director.decide(request.to_e164, kind);
+    auto plan = director.decide(request.to_e164, kind, std::chrono::steady_clock::now());
     if (plan.http_status != 201)
       return refuse(respond, planned_error(plan, request));
     sim_message message{random_sid("SM"), settings.account_sid, std::move(request), "",
@@ -103,15 +104,34 @@ struct twilio_simulator::impl final : request_handler {
     message.from = sender_for(message.request);
     ++created;
     spdlog::debug("simulator created {} to {}", message.sid, mask_phone(message.request.to_e164));
-    http_response answer{201, "application/json", message_resource_json(message), {}};
+    if (plan.answer_delay > std::chrono::milliseconds{0})
+      return answer_later(std::move(message), std::move(plan), std::move(respond));
+    answer(std::move(message), std::move(plan), std::move(respond));
+  }
+
+  /// Answers 201 once the plan's delay has passed, without holding up other requests.
+  void answer_later(sim_message message, sim_plan plan, responder respond) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, plan.answer_delay);
+    timer->async_wait([this, timer, message = std::move(message), plan = std::move(plan),
+                       respond = std::move(respond)](const boost::system::error_code& ec) mutable {
+      if (!ec)
+        answer(std::move(message), std::move(plan), std::move(respond));
+    });
+  }
+
+  /// Answers 201 and plays the callbacks, the first one before the answer when asked.
+  void answer(sim_message message, sim_plan plan, responder respond) {
+    http_response created_answer{201, "application/json", message_resource_json(message), {}};
     if (message.request.status_callback.empty())
-      return respond(std::move(answer));
+      return respond(std::move(created_answer));
     if (plan.callback_first) {
       callbacks.play(std::move(message), std::move(plan.callbacks),
-                     [respond = std::move(respond), answer = std::move(answer)] { respond(answer); });
+                     [respond = std::move(respond), created_answer = std::move(created_answer)] {
+                       respond(created_answer);
+                     });
       return;
     }
-    respond(std::move(answer));
+    respond(std::move(created_answer));
     callbacks.play(std::move(message), std::move(plan.callbacks));
   }
 

@@ -1,5 +1,6 @@
 #include "net/twilio_simulator.hpp"
 
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -42,6 +43,8 @@ protected:
     s.account_sid = account_sid;
     s.auth_token = auth_token;
     s.latency = {5ms, 0ms};
+    s.mix.slow_delay = 1s;
+    s.mix.burst = 30s; // longer than any test: the burst never ends by itself here
     s.seed = 7;
     return s;
   }
@@ -287,6 +290,32 @@ TEST_F(twilio_simulator_test, scenario_0009_calls_back_before_the_201) {
   ASSERT_EQ(result.status, 201);
   EXPECT_EQ(recorder_.received().size(), 1U) << "the callback was answered before the 201";
   EXPECT_EQ(statuses(2), (std::vector<std::string>{"sent", "delivered"}));
+}
+
+TEST_F(twilio_simulator_test, scenario_0010_answers_late_without_holding_up_others) {
+  auto started = std::chrono::steady_clock::now();
+  auto slow = std::async(std::launch::async, [this] { return create(sms("+12015550010")); });
+  auto quick = create(sms("+12015550123"));
+  EXPECT_EQ(quick.status, 201);
+  EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout) << "the quick one came first";
+  auto late = slow.get();
+  EXPECT_EQ(late.status, 201) << late.body;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
+  auto slow_sid = json::parse(late.body)["sid"];
+  auto forms = callbacks(4);
+  EXPECT_EQ(std::count_if(forms.begin(), forms.end(),
+                          [&](const form_params& f) { return find_param(f, "MessageSid") == slow_sid; }),
+            2)
+    << "then delivered";
+}
+
+TEST_F(twilio_simulator_test, scenario_0011_throttles_the_whole_account) {
+  auto first = create(sms("+12015550011"));
+  EXPECT_EQ(error_of(first), std::make_pair(429L, 20429U));
+  EXPECT_EQ(first.headers["retry-after"], "1");
+  for (const auto* to : {"+12015550123", "+13105550123"})
+    EXPECT_EQ(error_of(create(whatsapp(to))), std::make_pair(429L, 20429U)) << to;
+  EXPECT_EQ(simulator_.stats().created, 0U);
 }
 
 TEST_F(twilio_simulator_test, a_callback_that_cannot_connect_is_retried_once) {
