@@ -43,6 +43,12 @@ const Histogram::BucketBoundaries delivery_buckets = {0.1, 0.25, 0.5, 1,  2,  3,
 /// 10 ms .. 10 s: one Twilio create request.
 const Histogram::BucketBoundaries twilio_buckets = {0.01, 0.025, 0.05, 0.1, 0.25,
                                                     0.5,  1,     2.5,  5,   10};
+/// 0.5 ms .. 1 s: one group commit (a write and, usually, an fsync).
+const Histogram::BucketBoundaries commit_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                    0.05,   0.1,   0.25,   0.5,   1};
+/// 1 .. 4096 (storage_settings::max_group): persist requests joined in one group commit.
+const Histogram::BucketBoundaries batch_buckets = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024,
+                                                   2048, 4096};
 /// 1 ms .. 30 s: one HTTP request (long polls wait up to 30 s).
 const Histogram::BucketBoundaries http_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                   0.25,  0.5,    1,     2.5,  5,     10,   30};
@@ -55,9 +61,23 @@ double seconds(std::chrono::steady_clock::duration elapsed) {
   return std::chrono::duration<double>(elapsed).count();
 }
 
+/// The index into `twilio_results` of an answer: created, throttled, refused, unreachable.
+std::size_t twilio_result_index(bool created, int http_status) {
+  if (created)
+    return 0;
+  if (http_status == 429)
+    return 1;
+  return http_status != 0 ? 2 : 3;
+}
+
 Family<Counter>& counter_family(prometheus::Registry& registry, const std::string& name,
                                 const std::string& help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
+Family<Gauge>& gauge_family(prometheus::Registry& registry, const std::string& name,
+                            const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
 }
 
 Family<Histogram>& histogram_family(prometheus::Registry& registry, const std::string& name,
@@ -152,10 +172,23 @@ struct metrics::impl {
       other_error(errors_family.Add({{"code", "other"}})),
       callbacks_family(counter_family(*registry, "verity_callbacks_total",
                                       "Status callbacks, by result.")),
-      actors_family(prometheus::BuildGauge()
-                      .Name("verity_live_actors")
-                      .Help("Actors alive, by kind.")
-                      .Register(*registry)),
+      egress_in_flight(gauge_family(*registry, "verity_egress_in_flight",
+                                    "Twilio create requests on the wire.")
+                         .Add({})),
+      egress_queued(gauge_family(*registry, "verity_egress_queued",
+                                 "Twilio create requests waiting for their sender's pace.")
+                      .Add({})),
+      commit_duration(histogram_family(*registry, "verity_storage_commit_duration_seconds",
+                                       "Duration of one group commit (write and fsync).")
+                        .Add({}, commit_buckets)),
+      commit_size(histogram_family(*registry, "verity_storage_commit_batch_size",
+                                   "Persist requests joined in one group commit.")
+                    .Add({}, batch_buckets)),
+      recovered_family(counter_family(*registry, "verity_recovered_verifications_total",
+                                      "In-flight verifications found at start, by result.")),
+      resumed(recovered_family.Add({{"result", "resumed"}})),
+      skipped(recovered_family.Add({{"result", "skipped"}})),
+      actors_family(gauge_family(*registry, "verity_live_actors", "Actors alive, by kind.")),
       http_family(counter_family(*registry, "verity_http_requests_total",
                                  "HTTP requests, by route pattern and status code.")),
       http_duration_family(histogram_family(*registry, "verity_http_request_duration_seconds",
@@ -175,6 +208,7 @@ struct metrics::impl {
                &retries_family.Add({{"class", "throttled"}}),
                &retries_family.Add({{"class", "server"}})};
     twilio_results = {&twilio_family.Add({{"result", "created"}}),
+                      &twilio_family.Add({{"result", "throttled"}}),
                       &twilio_family.Add({{"result", "refused"}}),
                       &twilio_family.Add({{"result", "unreachable"}})};
     for (auto code : known_twilio_error_codes())
@@ -202,13 +236,20 @@ struct metrics::impl {
   Family<Counter>& retries_family;
   std::array<Counter*, 3> retries{}; ///< By retry_class.
   Family<Counter>& twilio_family;
-  std::array<Counter*, 3> twilio_results{}; ///< created, refused, unreachable.
+  std::array<Counter*, 4> twilio_results{}; ///< created, throttled, refused, unreachable.
   Histogram& twilio_duration;
   Family<Counter>& errors_family;
   Counter& other_error;
   std::map<std::uint32_t, Counter*> errors; ///< Filled at start, read-only afterwards.
   Family<Counter>& callbacks_family;
   std::array<Counter*, 4> callbacks{}; ///< By callback_result.
+  Gauge& egress_in_flight;
+  Gauge& egress_queued;
+  Histogram& commit_duration;
+  Histogram& commit_size;
+  Family<Counter>& recovered_family;
+  Counter& resumed;
+  Counter& skipped;
   Family<Gauge>& actors_family;
   std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
   Family<Counter>& http_family;
@@ -260,8 +301,7 @@ void metrics::retry(retry_class kind) {
 
 void metrics::twilio_request(bool created, int http_status, std::uint32_t twilio_code,
                              std::chrono::steady_clock::duration elapsed) {
-  auto result = created ? 0 : http_status != 0 ? 1 : 2;
-  impl_->twilio_results[static_cast<std::size_t>(result)]->Increment();
+  impl_->twilio_results[twilio_result_index(created, http_status)]->Increment();
   impl_->twilio_duration.Observe(seconds(elapsed));
   twilio_error(twilio_code);
 }
@@ -275,6 +315,21 @@ void metrics::twilio_error(std::uint32_t twilio_code) {
 
 void metrics::callback(callback_result result) {
   impl_->callbacks[static_cast<std::size_t>(result)]->Increment();
+}
+
+void metrics::egress_depth(std::size_t in_flight, std::size_t queued) {
+  impl_->egress_in_flight.Set(static_cast<double>(in_flight));
+  impl_->egress_queued.Set(static_cast<double>(queued));
+}
+
+void metrics::storage_commit(std::size_t requests, std::chrono::steady_clock::duration elapsed) {
+  impl_->commit_duration.Observe(seconds(elapsed));
+  impl_->commit_size.Observe(static_cast<double>(requests));
+}
+
+void metrics::recovered(std::size_t resumed, std::size_t skipped) {
+  impl_->resumed.Increment(static_cast<double>(resumed));
+  impl_->skipped.Increment(static_cast<double>(skipped));
 }
 
 void metrics::actor_started(actor_kind kind) {
