@@ -11,7 +11,8 @@
 namespace verity::storage {
 
 group_commit::group_commit(database& db, bool sync, storage_stats& stats, metrics* recorder)
-  : db_(db), sync_(sync), stats_(stats), recorder_(recorder), batch_(std::make_unique<rocksdb::WriteBatch>()) {
+  : db_(db), sync_(sync), stats_(stats), recorder_(recorder),
+    batch_(std::make_unique<rocksdb::WriteBatch>()) {
 }
 
 group_commit::~group_commit() = default;
