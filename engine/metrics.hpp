@@ -30,8 +30,8 @@ enum class retry_class : std::uint8_t {
 /// main and shared by pointer; a null pointer records nothing (tests, benchmarks).
 ///
 /// Every label combination is created up front, so recording is a lock-free atomic add on a
-/// series held by reference (histograms take their own series' mutex, never a shared one). Only
-/// bounded labels exist: channel, status, outcome, reason, class, result, error code, route.
+/// series held by reference, histograms included (see atomic_histogram). Only bounded labels
+/// exist: channel, status, outcome, reason, class, result, error code, route.
 class metrics {
 public:
   /// The series of one route pattern: requests by status code and their duration.
