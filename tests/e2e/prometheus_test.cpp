@@ -7,8 +7,8 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <map>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -50,6 +50,7 @@ const std::vector<std::string> traffic_evidence = {
   R"(verity_twilio_requests_total{result="throttled"})",
   R"(verity_delivery_deadline_expiries_total{channel="whatsapp"})",
   R"(verity_fallbacks_total{reason="timed_out"})",
+  R"(verity_fallbacks_total{reason="failed"})",
   R"(verity_callbacks_total{result="duplicate"})",
   R"(verity_callbacks_total{result="bad_signature"})",
   R"(verity_verifications_finished_total{outcome="approved"})",
