@@ -178,7 +178,9 @@ int run_engine(const config& settings) {
     return 1;
   }
 
+  recorder.recovered(recovered->in_flight.size(), recovered->skipped);
   auto storage_config = storage_settings_of(settings);
+  storage_config.recorder = &recorder;
   export_storage_stats(recorder, storage_config.stats);
   auto storage = storage::spawn_storage(actor_system, **database, storage_config);
   auto prefix_limiter = spawn_prefix_limiter(actor_system, settings.prefix_limit);

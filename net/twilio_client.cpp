@@ -98,6 +98,8 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
     for (auto number : pacer.take_ready(now))
       start(number);
     schedule(now);
+    if (settings.recorder != nullptr)
+      settings.recorder->egress_depth(pacer.in_flight(), pacer.queued());
   }
 
   void start(std::uint64_t number) {

@@ -1,6 +1,9 @@
 #include "net/twilio_simulator.hpp"
 
 #include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -103,6 +106,7 @@ struct twilio_simulator::impl final : request_handler {
                         std::chrono::system_clock::now()};
     message.from = sender_for(message.request);
     ++created;
+    remember(message.request);
     spdlog::debug("simulator created {} to {}", message.sid, mask_phone(message.request.to_e164));
     if (plan.answer_delay > std::chrono::milliseconds{0})
       return answer_later(std::move(message), std::move(plan), std::move(respond));
@@ -135,6 +139,19 @@ struct twilio_simulator::impl final : request_handler {
     callbacks.play(std::move(message), std::move(plan.callbacks));
   }
 
+  /// Keeps `request`'s Body as its number's latest, forgetting the oldest number when full.
+  void remember(const create_request& request) {
+    std::lock_guard lock{inbox_mutex};
+    auto [entry, added] = inbox.insert_or_assign(request.to_e164, request.body);
+    if (!added)
+      return;
+    inbox_order.push_back(entry->first);
+    if (inbox_order.size() > inbox_capacity) {
+      inbox.erase(inbox_order.front());
+      inbox_order.pop_front();
+    }
+  }
+
   twilio_simulator_settings settings;
   boost::asio::io_context io;
   curl_multi http;
@@ -144,6 +161,9 @@ struct twilio_simulator::impl final : request_handler {
   std::thread runner;
   std::atomic<std::uint64_t> created{0};
   std::atomic<std::uint64_t> refused{0};
+  mutable std::mutex inbox_mutex;
+  std::map<std::string, std::string> inbox; ///< Latest Body by number; guarded by inbox_mutex.
+  std::deque<std::string> inbox_order;      ///< Numbers in `inbox`, oldest first; same guard.
 };
 
 twilio_simulator::twilio_simulator(twilio_simulator_settings settings)
@@ -173,6 +193,14 @@ std::string twilio_simulator::base_url() const {
   const auto& host = impl_->settings.host;
   auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return "http://" + shown + ":" + std::to_string(port());
+}
+
+std::optional<std::string> twilio_simulator::last_body(const std::string& e164) const {
+  std::lock_guard lock{impl_->inbox_mutex};
+  auto found = impl_->inbox.find(e164);
+  if (found == impl_->inbox.end())
+    return std::nullopt;
+  return found->second;
 }
 
 sim_stats twilio_simulator::stats() const {

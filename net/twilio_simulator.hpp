@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/sim_callbacks.hpp"
@@ -59,6 +61,14 @@ public:
 
   /// The counts so far.
   sim_stats stats() const;
+
+  /// The Body of the latest message created to `e164` (canonical E.164, no "whatsapp:"), as the
+  /// phone would show it: lets a test read the code it was sent. Only the latest
+  /// `inbox_capacity` numbers are remembered; nothing for an older or unknown one.
+  std::optional<std::string> last_body(const std::string& e164) const;
+
+  /// How many numbers `last_body` remembers.
+  static constexpr std::size_t inbox_capacity = 1024;
 
 private:
   struct impl;

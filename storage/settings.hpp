@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <memory>
 
+namespace verity {
+class metrics;
+} // namespace verity
+
 namespace verity::storage {
 
 /// Counters the storage actors keep while they run, readable from any thread (tests assert on
@@ -37,6 +41,9 @@ struct storage_settings {
 
   /// Where the counters go; share the pointer to read them.
   std::shared_ptr<storage_stats> stats = std::make_shared<storage_stats>();
+
+  /// Times each group commit and records its size; null: nowhere. Must outlive the actors.
+  metrics* recorder = nullptr;
 };
 
 } // namespace verity::storage

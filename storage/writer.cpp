@@ -32,7 +32,7 @@ public:
   writer_state(database& db, const storage_settings& settings)
     : db_(db),
       settings_(settings),
-      group_(db, settings.sync, *settings.stats),
+      group_(db, settings.sync, *settings.stats, settings.recorder),
       retention_(settings.retention, settings.retention_batch, settings.sync),
       retention_due_(steady::now() + settings.retention_interval) {
   }

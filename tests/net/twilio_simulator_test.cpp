@@ -176,6 +176,17 @@ TEST_F(twilio_simulator_test, a_created_message_has_the_spec_shape) {
   EXPECT_EQ(body["subresource_uris"]["media"], uri + "/Media.json");
 }
 
+TEST_F(twilio_simulator_test, the_inbox_holds_each_numbers_latest_body) {
+  EXPECT_FALSE(simulator_.last_body("+12015550123"));
+  ASSERT_EQ(create(sms("+12015550123")).status, 201);
+  auto second = whatsapp("+12015550123");
+  second[2].second = "Your code is 5678";
+  ASSERT_EQ(create(second).status, 201);
+  EXPECT_EQ(simulator_.last_body("+12015550123"), "Your code is 5678");
+  ASSERT_EQ(create(sms("+12015550005")).status, 400); // refused: never reached the phone
+  EXPECT_FALSE(simulator_.last_body("+12015550005"));
+}
+
 TEST_F(twilio_simulator_test, whatsapp_callbacks_are_signed_and_complete) {
   auto result = create(whatsapp("+12015550123"));
   ASSERT_EQ(result.status, 201) << result.body;

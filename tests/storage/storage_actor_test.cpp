@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "engine/metrics.hpp"
 #include "storage/reads.hpp"
 #include "tests/storage/storage_samples.hpp"
 
@@ -195,6 +196,21 @@ TEST_F(storage_test, group_commit_joins_requests_sent_at_once) {
             << " group commits, "
             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
             << " ms\n";
+}
+
+TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
+  metrics recorded;
+  auto settings = quick();
+  settings.recorder = &recorded;
+  close();
+  open(open_mode::read_write, settings);
+  ASSERT_TRUE(persist(sample_batch()));
+  close(); // the actors stop before `recorded` goes away
+
+  auto text = recorded.text();
+  EXPECT_NE(text.find("\nverity_storage_commit_duration_seconds_count 1\n"), std::string::npos)
+    << text;
+  EXPECT_NE(text.find("\nverity_storage_commit_batch_size_sum 1\n"), std::string::npos);
 }
 
 TEST_F(storage_test, finished_verification_leaves_the_in_flight_set_without_its_code_hash) {
