@@ -32,7 +32,7 @@ struct api_context {
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
-  std::shared_ptr<sim_inbox> inbox;          ///< The simulator's phones (demo page); null
+  std::shared_ptr<sim_inbox> inbox{};        ///< The simulator's phones (demo page); null
                                              ///< with real Twilio.
 };
 

@@ -57,6 +57,8 @@ function wait(ms) {
 
 /** Shows `text` in the live region with a tone (ok, wait, warn, error); "" clears it. */
 function announce(text, tone) {
+  if (page.status.textContent === text && page.status.dataset.tone === (tone || ''))
+    return; // unchanged: screen readers would read it again
   page.status.textContent = text;
   page.status.dataset.tone = tone || '';
 }
@@ -167,20 +169,23 @@ function showWrongCode(attemptsLeft) {
 
 /** An answer that is not what the flow expects: say so and let the person try again. */
 function showProblem(result) {
-  const code = result.data && result.data.error && result.data.error.code;
-  if (code === 'invalid_phone' || code === 'invalid_request')
-    announce('Unable to send verification code. Check the phone number format.', 'error');
-  else if (code === 'rate_limited' || code === 'overloaded')
-    announce('Too many requests. Please try again later.', 'error');
-  else if (code === 'opted_out')
-    announce('This number has opted out of messages. Reply START to opt in.', 'error');
-  else
-    announce('Unable to send verification code.', 'error');
   if (current && current.channel)
     showNotDelivered(current.channel, false);
   else
     showDefault();
+  announce(problemText(result.data && result.data.error && result.data.error.code), 'error');
   page.phone.focus();
+}
+
+/** What an API error code means for the person. */
+function problemText(code) {
+  if (code === 'invalid_phone' || code === 'invalid_request')
+    return 'Unable to send verification code. Check the phone number format.';
+  if (code === 'rate_limited' || code === 'overloaded')
+    return 'Too many requests. Please try again later.';
+  if (code === 'opted_out')
+    return 'This number has opted out of messages. Reply START to opt in.';
+  return 'Unable to send verification code.';
 }
 
 /** Shows what the delivery state of the latest attempt means; true once it is final. */
