@@ -40,9 +40,10 @@ after(async () => {
 
 /**
  * Runs `body(page, server)` against a fresh verity started with `env` and the demo page opened
- * at a phone-sized viewport; the page must log no error (a CSP violation would be one).
+ * at a phone-sized viewport; the page must log no error (a CSP violation would be one) but the
+ * `expectedErrors` the test names.
  */
-async function withDemo(env, body) {
+async function withDemo(env, body, expectedErrors = []) {
   const server = await startVerity(env);
   const context = await browser.newContext({ viewport: PHONE_SIZE });
   try {
@@ -57,7 +58,7 @@ async function withDemo(env, body) {
     const answer = await page.goto(`${server.address}/demo/`);
     assert.equal(answer.status(), 200);
     await body(page, server);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(errors, expectedErrors);
   } finally {
     await context.close();
     await server.stop();
@@ -181,6 +182,16 @@ describe('demo page', { concurrency: false }, () => {
       await page.getByRole('button', { name: 'Verify Code' }).click();
       await statusSays(page, 'Phone number verified! Thank you.');
     }));
+
+  test('an invalid number asks to check its format', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      await send(page, '12');
+      await statusSays(page, 'Unable to send verification code. Check the phone number format.');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'phone');
+      assert.equal(await page.getByRole('button', { name: 'Send Code via WhatsApp' }).isEnabled(),
+        true);
+      await screenshot(page, 'invalid-number');
+    }, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']));
 
   test('an expired code asks for a new one', { timeout: TEST_TIMEOUT_MS },
     () => withDemo({ VERITY_CODE_TTL: '4s', VERITY_DELIVERY_TIMEOUT: '2s' }, async (page) => {
