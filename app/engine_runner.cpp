@@ -203,10 +203,14 @@ int run_engine(const config& settings) {
   api_settings.public_url = callback_base_url(settings, server->port());
   api_settings.twilio.auth_token = egress->auth_token();
   net::add_api_routes(routes, net::api_context{actor_system, api_settings, shards, storage,
-                                               *secret, {}, &recorder});
+                                               *secret, {}, &recorder, egress->inbox()});
   server->start();
-  spdlog::info("verity listening on http://{}",
-               endpoint{settings.listen.host, server->port()}.to_string());
+  auto address = endpoint{settings.listen.host, server->port()}.to_string();
+  spdlog::info("verity listening on http://{}", address);
+  if (settings.demo_enabled())
+    spdlog::info("demo page at http://{}/demo/{}", address,
+                 settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"
+                                           : " (real Twilio: codes go to real phones)");
 
   asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](const std::error_code& ec, int signal) {

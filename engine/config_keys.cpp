@@ -65,6 +65,9 @@ constexpr std::array<config_key, key_count> keys{{
   {key_id::allow_insecure_callbacks, "VERITY_ALLOW_INSECURE_CALLBACKS",
    "allow.insecure_callbacks", "false",
    "allow an http:// public URL while real Twilio credentials are set", false, ""},
+  {key_id::demo, "VERITY_DEMO", "demo", "auto",
+   "serve the verification demo page at /demo/: true, false or auto (on only with the built-in "
+   "Twilio simulator)", false, ""},
   {key_id::net_threads, "VERITY_NET_THREADS", "net.threads", "1",
    "HTTP and egress I/O threads (1 to 64)", false, ""},
   {key_id::workers, "VERITY_WORKERS", "workers", "0",

@@ -36,6 +36,7 @@ enum class key_id {
   ip_limit,
   prefix_limit,
   allow_insecure_callbacks,
+  demo,
   net_threads,
   workers,
   shards,

@@ -3,6 +3,7 @@
 // CAF handles: include this only where the API is wired (app/engine_runner.cpp, tests).
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "actors/actors.hpp"
@@ -19,6 +20,8 @@ class metrics;
 
 namespace verity::net {
 
+class sim_inbox;
+
 /// Everything the API routes need from the rest of the process.
 struct api_context {
   caf::actor_system& system;                 ///< Runs the bridge's requesting actors.
@@ -29,6 +32,8 @@ struct api_context {
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
+  std::shared_ptr<sim_inbox> inbox{};        ///< The simulator's phones (demo page); null
+                                             ///< with real Twilio.
 };
 
 } // namespace verity::net

@@ -5,6 +5,7 @@
 #include "net/api_context.hpp"
 #include "net/api_v1_routes.hpp"
 #include "net/compat_routes.hpp"
+#include "net/demo_routes.hpp"
 #include "net/engine_client.hpp"
 #include "net/report_routes.hpp"
 #include "net/webhook_routes.hpp"
@@ -32,6 +33,10 @@ void add_api_routes(router& routes, const api_context& context) {
                      settings.code_ttl});
   add_webhook_routes(routes, engine,
                      {settings.public_url, auth_tokens(settings.twilio), context.recorder});
+  if (settings.demo_enabled())
+    add_demo_routes(routes, engine,
+                    {settings.ip_limit, limits.idempotency_capacity, limits.idempotency_ttl,
+                     context.inbox});
 }
 
 } // namespace verity::net

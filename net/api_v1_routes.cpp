@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +58,16 @@ router::route_handler authenticated(state_ptr state, v1_handler handler) {
     if (!key)
       return respond(unauthorized_response());
     handler(state, *key, request, std::move(respond));
+  };
+}
+
+/// The caller number of open handlers: no API key has it, so their idempotency keys stay apart.
+constexpr std::size_t open_caller = std::numeric_limits<std::size_t>::max();
+
+/// `handler` for callers without an API key.
+router::route_handler open(state_ptr state, v1_handler handler) {
+  return [state = std::move(state), handler](const http_request& request, responder respond) {
+    handler(state, open_caller, request, std::move(respond));
   };
 }
 
@@ -327,6 +338,14 @@ void add_api_v1_routes(router& routes, std::shared_ptr<engine_client> engine,
   routes.add("GET", "/v1/verifications/{id}", authenticated(state, get_verification));
   routes.add("POST", "/v1/verifications/{id}/resend", authenticated(state, resend_verification));
   routes.add("POST", "/v1/verifications/{id}/check", authenticated(state, check_verification));
+}
+
+v1_verification_handlers open_v1_handlers(std::shared_ptr<engine_client> engine,
+                                          api_v1_settings settings) {
+  settings.api_keys.clear();
+  auto state = std::make_shared<v1_state>(std::move(engine), std::move(settings));
+  return {open(state, create_verification), open(state, get_verification),
+          open(state, resend_verification), open(state, check_verification)};
 }
 
 } // namespace verity::net

@@ -1,5 +1,6 @@
 #include "net/twilio_simulator.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -50,6 +51,20 @@ twilio_error planned_error(const sim_plan& plan, const create_request& request) 
     return {plan.http_status, plan.error_code,
             "The 'To' number " + request.to + " is not a valid phone number."};
   return {plan.http_status, plan.error_code, "Too Many Requests"};
+}
+
+/// True when `plan` reports the message delivered at some point.
+bool delivers(const sim_plan& plan) {
+  return std::any_of(plan.callbacks.begin(), plan.callbacks.end(), [](const auto& callback) {
+    return callback.status == delivery_status::delivered;
+  });
+}
+
+/// The message as the recipient's phone shows it.
+sim_inbox_message as_received(const create_request& request) {
+  auto text = request.content_sid.empty() ? request.body
+                                          : render_otp_template(request.content_variables);
+  return {request.whatsapp, std::move(text)};
 }
 
 /// The address a message goes out from.
@@ -107,6 +122,9 @@ struct twilio_simulator::impl final : request_handler {
     message.from = sender_for(message.request);
     ++created;
     remember(message.request);
+    if (settings.inbox && delivers(plan))
+      settings.inbox->deliver(message.sid, as_received(message.request),
+                              std::chrono::steady_clock::now());
     spdlog::debug("simulator created {} to {}", message.sid, mask_phone(message.request.to_e164));
     if (plan.answer_delay > std::chrono::milliseconds{0})
       return answer_later(std::move(message), std::move(plan), std::move(respond));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "net/sim_callbacks.hpp"
+#include "net/sim_inbox.hpp"
 #include "net/sim_scenarios.hpp"
 
 namespace verity::net {
@@ -20,6 +21,8 @@ struct twilio_simulator_settings {
   sim_latency latency;            ///< Time between two callbacks of a message.
   sim_mix mix;                    ///< Outcome rates for numbers the table does not script.
   std::uint64_t seed = 0;         ///< Seeds outcomes and latencies; 0 picks a random seed.
+  /// Where messages it will report delivered are kept for the demo page; null: nowhere.
+  std::shared_ptr<sim_inbox> inbox;
 };
 
 /// What a simulator has done so far.

@@ -128,6 +128,7 @@ config test_config(const api_options& options) {
   settings.twilio.auth_token = std::string(current_token);
   settings.twilio.auth_token_previous = std::string(previous_token);
   settings.ip_limit = options.ip_limit;
+  settings.demo = options.demo;
   return settings;
 }
 
@@ -167,6 +168,7 @@ api_fixture::~api_fixture() = default;
 void api_fixture::SetUp() {
   runtime_ = std::make_unique<runtime>();
   api_context context{runtime_->system, test_config(options), {}, {}, secret_, options.limits};
+  context.inbox = options.inbox;
   for (std::size_t i = 0; i < options.shards; ++i) {
     auto shard = runtime_->system.spawn(fake_shard, engine, shard_place{i, options.shards, secret_});
     runtime_->fakes.push_back(shard);

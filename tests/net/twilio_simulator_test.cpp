@@ -38,8 +38,9 @@ protected:
     simulator_.start();
   }
 
-  static twilio_simulator_settings sim_settings() {
+  static twilio_simulator_settings sim_settings(std::shared_ptr<sim_inbox> inbox) {
     twilio_simulator_settings s;
+    s.inbox = std::move(inbox);
     s.account_sid = account_sid;
     s.auth_token = auth_token;
     s.latency = {5ms, 0ms};
@@ -106,7 +107,8 @@ protected:
   router routes_;
   test::request_recorder recorder_;
   test::test_server receiver_{routes_};
-  twilio_simulator simulator_{sim_settings()};
+  std::shared_ptr<sim_inbox> inbox_ = std::make_shared<sim_inbox>(100, std::chrono::minutes{1});
+  twilio_simulator simulator_{sim_settings(inbox_)};
 };
 
 TEST_F(twilio_simulator_test, wrong_or_missing_credentials_get_20003) {
@@ -265,6 +267,29 @@ TEST_F(twilio_simulator_test, scenario_0003_needs_the_template) {
   ASSERT_EQ(create(templated).status, 201);
   EXPECT_EQ(statuses(4),
             (std::vector<std::string>{"failed 63016", "sent", "delivered", "read"}));
+}
+
+TEST_F(twilio_simulator_test, the_inbox_keeps_what_delivered_messages_said) {
+  auto sid_of = [](const test::http_result& created) {
+    return json::parse(created.body, nullptr, false).value("sid", "");
+  };
+  auto now = sim_inbox::clock::now();
+  auto sms_sid = sid_of(create(sms("+12015550100")));
+  auto sms_message = inbox_->find(sms_sid, now);
+  ASSERT_TRUE(sms_message) << sms_sid;
+  EXPECT_FALSE(sms_message->whatsapp);
+  EXPECT_EQ(sms_message->text, "Your code is 1234");
+
+  form_params templated{{"To", "whatsapp:+12015550003"}, {"From", "whatsapp:+14155238886"},
+                        {"ContentSid", template_sid}, {"ContentVariables", R"({"1":"5678"})"},
+                        {"StatusCallback", callback_url()}};
+  auto template_message = inbox_->find(sid_of(create(templated)), now);
+  ASSERT_TRUE(template_message);
+  EXPECT_TRUE(template_message->whatsapp);
+  EXPECT_EQ(template_message->text, "Your verification code is 5678.");
+
+  EXPECT_FALSE(inbox_->find(sid_of(create(whatsapp("+12015550001"))), now)) << "never delivered";
+  EXPECT_FALSE(inbox_->find(sid_of(create(whatsapp("+12015550002"))), now)) << "failed";
 }
 
 TEST_F(twilio_simulator_test, scenario_0004_is_undelivered) {
