@@ -3,11 +3,13 @@
 // CAF handles: include this only where the API is wired (app/engine_runner.cpp, tests).
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "actors/actors.hpp"
 #include "engine/config.hpp"
 #include "net/api_limits.hpp"
+#include "net/secret_store.hpp"
 
 namespace caf {
 class actor_system;
@@ -29,6 +31,9 @@ struct api_context {
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
+  /// The API keys and Twilio tokens in force, replaced on reload; null: those of `settings`,
+  /// for the life of the routes.
+  std::shared_ptr<const secret_store> secrets = nullptr;
 };
 
 } // namespace verity::net

@@ -35,7 +35,7 @@ constexpr std::size_t max_code_size = 32;
 /// What every v1 route shares.
 struct v1_state {
   v1_state(std::shared_ptr<engine_client> client, api_v1_settings settings)
-    : engine(std::move(client)), keys(std::move(settings.api_keys)),
+    : engine(std::move(client)), keys(std::move(settings.secrets)),
       idempotency(settings.idempotency_capacity, settings.idempotency_ttl) {
   }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "net/secret_store.hpp"
+
 namespace verity::net {
 
 class engine_client;
@@ -13,7 +15,7 @@ class router;
 
 /// What API v1 needs besides the engine.
 struct api_v1_settings {
-  std::vector<std::string> api_keys;          ///< VERITY_API_KEYS; none: every request gets 401.
+  std::shared_ptr<const secret_store> secrets; ///< VERITY_API_KEYS; none: every request 401.
   std::size_t idempotency_capacity = 100'000; ///< Idempotency keys remembered.
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000}; ///< How long each is remembered.
 };
