@@ -89,12 +89,14 @@ using egress_actor = caf::typed_actor<
   /// Asks Twilio to create one message.
   caf::replies_to<atom::create, outbound_message>::with<create_result>>;
 
-/// Counts sends per number prefix (country code + 3 digits) across every shard, against SMS
-/// pumping (VERITY_PREFIX_LIMIT).
-using prefix_limiter_actor = caf::typed_actor<
-  /// Counts one send for a prefix; answers 0 when it fits, else the milliseconds to wait.
+/// Holds the abuse limits against SMS pumping across every shard: sends per number prefix
+/// (country code + 3 digits) with a circuit breaker per prefix, and sends per country code
+/// (VERITY_PREFIX_LIMIT, VERITY_PREFIX_COOLDOWN, VERITY_COUNTRY_LIMIT).
+using send_guard_actor = caf::typed_actor<
+  /// Counts one send to an E.164 number; answers 0 when it may go out, else the milliseconds
+  /// to wait.
   caf::replies_to<atom::acquire, std::string>::with<std::int64_t>,
-  /// Timer: forgets prefixes whose counters hold nothing any more.
+  /// Timer: forgets idle counters and closed breakers.
   caf::reacts_to<atom::purge>>;
 
 /// What the HTTP layer asks of verifications. Both the directory shards and the phone actors

@@ -115,6 +115,12 @@ const egress_actor& egress_stack::actor() const {
   return impl_->actor;
 }
 
+void egress_stack::set_auth_token(std::string auth_token) {
+  if (impl_->simulator)
+    return;
+  impl_->client.set_auth_token(std::move(auth_token));
+}
+
 const std::string& egress_stack::auth_token() const {
   return impl_->client_settings.account.auth_token;
 }

@@ -87,6 +87,10 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
     case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
     case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
+    case key_id::prefix_cooldown: return store(c.prefix_cooldown, positive_duration(text));
+    case key_id::country_limit: return store(c.country_limit, parse_rate(text));
+    case key_id::max_in_flight:
+      return store(c.max_in_flight, parse_whole_number(text, 1, 1'000'000));
     case key_id::allow_insecure_callbacks:
       return store(c.allow_insecure_callbacks, parse_bool(text));
     case key_id::demo: return store(c.demo, auto_or_bool(text));
@@ -126,6 +130,9 @@ std::string show(const config& c, key_id id) {
     case key_id::header_timeout: return format_duration(c.header_timeout);
     case key_id::ip_limit: return format_rate(c.ip_limit);
     case key_id::prefix_limit: return format_rate(c.prefix_limit);
+    case key_id::prefix_cooldown: return format_duration(c.prefix_cooldown);
+    case key_id::country_limit: return format_rate(c.country_limit);
+    case key_id::max_in_flight: return std::to_string(c.max_in_flight);
     case key_id::allow_insecure_callbacks:
       return std::string{format_bool(c.allow_insecure_callbacks)};
     case key_id::demo: return c.demo ? std::string{format_bool(*c.demo)} : "auto";

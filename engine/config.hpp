@@ -61,6 +61,9 @@ struct config {
   std::chrono::milliseconds header_timeout{};  ///< VERITY_HEADER_TIMEOUT
   rate_limit ip_limit;                       ///< VERITY_IP_LIMIT
   rate_limit prefix_limit;                   ///< VERITY_PREFIX_LIMIT
+  std::chrono::milliseconds prefix_cooldown{}; ///< VERITY_PREFIX_COOLDOWN
+  rate_limit country_limit;                  ///< VERITY_COUNTRY_LIMIT
+  std::uint32_t max_in_flight = 0;           ///< VERITY_MAX_IN_FLIGHT, 1..1000000
   bool allow_insecure_callbacks = false;     ///< VERITY_ALLOW_INSECURE_CALLBACKS
   std::optional<bool> demo;                  ///< VERITY_DEMO; unset ("auto"): see demo_enabled
   std::uint32_t net_threads = 0;             ///< VERITY_NET_THREADS, 1..64

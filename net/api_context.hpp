@@ -9,6 +9,7 @@
 #include "actors/actors.hpp"
 #include "engine/config.hpp"
 #include "net/api_limits.hpp"
+#include "net/secret_store.hpp"
 
 namespace caf {
 class actor_system;
@@ -34,6 +35,9 @@ struct api_context {
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
   std::shared_ptr<sim_inbox> inbox{};        ///< The simulator's phones (demo page); null
                                              ///< with real Twilio.
+  /// The API keys and Twilio tokens in force, replaced on reload; null: those of `settings`,
+  /// for the life of the routes.
+  std::shared_ptr<const secret_store> secrets = nullptr;
 };
 
 } // namespace verity::net

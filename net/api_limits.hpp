@@ -7,7 +7,8 @@ namespace verity::net {
 
 /// Limits of the HTTP layer towards the engine (defaults suit production).
 struct api_limits {
-  /// Actor requests open at once; above it requests get 503 `overloaded` at once.
+  /// Actor requests open at once (VERITY_MAX_IN_FLIGHT); above it requests get 503
+  /// `overloaded` at once.
   std::size_t max_in_flight = 10'000;
   /// An actor's time to answer, on top of a long poll's wait; then 503 `overloaded`.
   std::chrono::milliseconds request_timeout{10'000};

@@ -36,7 +36,7 @@ constexpr std::size_t max_code_size = 32;
 /// What every v1 route shares.
 struct v1_state {
   v1_state(std::shared_ptr<engine_client> client, api_v1_settings settings)
-    : engine(std::move(client)), keys(std::move(settings.api_keys)),
+    : engine(std::move(client)), keys(std::move(settings.secrets)),
       idempotency(settings.idempotency_capacity, settings.idempotency_ttl) {
   }
 
@@ -342,7 +342,7 @@ void add_api_v1_routes(router& routes, std::shared_ptr<engine_client> engine,
 
 v1_verification_handlers open_v1_handlers(std::shared_ptr<engine_client> engine,
                                           api_v1_settings settings) {
-  settings.api_keys.clear();
+  settings.secrets = std::make_shared<const secret_store>(rotating_secrets{});
   auto state = std::make_shared<v1_state>(std::move(engine), std::move(settings));
   return {open(state, create_verification), open(state, get_verification),
           open(state, resend_verification), open(state, check_verification)};

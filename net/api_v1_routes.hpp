@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "net/router.hpp"
+#include "net/secret_store.hpp"
 
 namespace verity::net {
 
@@ -14,7 +15,7 @@ class engine_client;
 
 /// What API v1 needs besides the engine.
 struct api_v1_settings {
-  std::vector<std::string> api_keys;          ///< VERITY_API_KEYS; none: every request gets 401.
+  std::shared_ptr<const secret_store> secrets; ///< VERITY_API_KEYS; none: every request 401.
   std::size_t idempotency_capacity = 100'000; ///< Idempotency keys remembered.
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000}; ///< How long each is remembered.
 };
@@ -36,7 +37,7 @@ struct v1_verification_handlers {
 
 /// The same handlers without the API key check, for routes that guard themselves (the demo
 /// page's, behind per-address limits); their Idempotency-Keys are kept apart from every API
-/// key's, and `settings.api_keys` is not used.
+/// key's, and `settings.secrets` is not used.
 v1_verification_handlers open_v1_handlers(std::shared_ptr<engine_client> engine,
                                           api_v1_settings settings);
 

@@ -167,4 +167,12 @@ void twilio_client::create(outbound_message message, completion done) {
   });
 }
 
+void twilio_client::set_auth_token(std::string auth_token) {
+  asio::post(impl_->strand,
+             [self = std::weak_ptr<impl>{impl_}, auth_token = std::move(auth_token)]() mutable {
+               if (auto me = self.lock())
+                 me->settings.account.auth_token = std::move(auth_token);
+             });
+}
+
 } // namespace verity::net
