@@ -185,7 +185,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open())
       return;
-    if (!ec && shared->connections < shared->limits.max_connections)
+    if (!ec && !shared->stopping && shared->connections < shared->limits.max_connections)
       std::make_shared<session>(std::move(socket), shared)->start();
     accept();
   }
