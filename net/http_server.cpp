@@ -10,6 +10,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -32,6 +34,11 @@ namespace {
 bool is_malformed_request(beast::error_code ec) {
   return ec && ec.category() == http::make_error_code(http::error::bad_method).category()
          && ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+/// True when the client waits for "100 Continue" before it sends the body (RFC 9110 10.1.1).
+bool expects_continue(const http::request<http::string_body>& request) {
+  return request.version() >= 11 && beast::iequals(request[http::field::expect], "100-continue");
 }
 
 /// What every session shares with the listener.
@@ -63,6 +70,29 @@ private:
     parser_->body_limit(shared_->limits.max_body);
     parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header));
     stream_.expires_after(shared_->limits.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  /// Answers "100 Continue" when the client waits for it, then reads the body (under the same
+  /// deadline as the head). A body over the limit is refused here, before the client sends it.
+  void on_header(beast::error_code ec) {
+    if (ec)
+      return on_read(ec);
+    if (!expects_continue(parser_->get()))
+      return read_body();
+    auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    http::async_write(stream_, *interim,
+                      [self = shared_from_this(), interim](beast::error_code sent, std::size_t) {
+                        if (sent)
+                          return self->close();
+                        self->read_body();
+                      });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);

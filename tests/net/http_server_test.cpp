@@ -231,6 +231,45 @@ TEST_F(http_server_test, smuggling_and_header_injection_attempts_are_400) {
   EXPECT_EQ(echoed_, 0);
 }
 
+TEST_F(http_server_test, expect_continue_gets_100_before_the_body) {
+  raw_connection connection{server_->port()};
+  connection.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                  "Content-Length: 5\r\n\r\n");
+  auto interim = connection.read_response();
+  ASSERT_TRUE(interim) << "the client would wait (curl: 1 s) for this before sending the body";
+  EXPECT_EQ(interim->status, 100);
+  connection.send("hello");
+  auto answer = connection.read_response();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "hello");
+}
+
+TEST_F(http_server_test, expect_continue_with_a_body_over_the_limit_is_413_at_once) {
+  auto answers = raw_exchange("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                              "Content-Length: 5000\r\n\r\n");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 413);
+  EXPECT_EQ(echoed_, 0);
+}
+
+TEST_F(http_server_test, slow_body_is_disconnected) {
+  // A complete head, part of the body, then silence: the same deadline covers the body.
+  raw_connection connection{server_->port()};
+  connection.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly this");
+  EXPECT_TRUE(connection.read_until_close().empty());
+  EXPECT_TRUE(connection.closed_by_server());
+  EXPECT_EQ(echoed_, 0);
+}
+
+TEST_F(http_server_test, idle_keep_alive_connection_is_closed) {
+  raw_connection connection{server_->port()};
+  connection.send(raw_get("/healthz"));
+  ASSERT_TRUE(connection.read_response());
+  EXPECT_TRUE(connection.read_until_close().empty());
+  EXPECT_TRUE(connection.closed_by_server()) << "closed after the header timeout (300 ms here)";
+}
+
 TEST_F(http_server_test, very_long_url_is_431) {
   auto answers = raw_exchange(raw_get("/healthz?" + std::string(9000, 'a')));
   ASSERT_EQ(answers.size(), 1u);
