@@ -6,6 +6,9 @@
 #include <optional>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -28,6 +31,26 @@ using test::raw_response;
 /// A request for `path` as raw bytes, with `extra` header lines (each ending in CRLF).
 std::string raw_get(const std::string& path, const std::string& extra = {}) {
   return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n";
+}
+
+/// The descriptor limit that leaves exactly `free` descriptors to open (new descriptors take
+/// the lowest free numbers, and the limit bounds the numbers).
+rlim_t limit_leaving(int free) {
+  int fd = 0;
+  for (; free > 0; ++fd)
+    if (fcntl(fd, F_GETFD) == -1)
+      --free;
+  return static_cast<rlim_t>(fd);
+}
+
+/// CPU time this process used so far (every thread).
+std::chrono::microseconds cpu_time() {
+  rusage used{};
+  getrusage(RUSAGE_SELF, &used);
+  auto micros = [](const timeval& t) {
+    return std::chrono::seconds{t.tv_sec} + std::chrono::microseconds{t.tv_usec};
+  };
+  return micros(used.ru_utime) + micros(used.ru_stime);
 }
 
 /// A POST of `body` to /echo as raw bytes.
@@ -340,6 +363,35 @@ TEST_F(http_server_cap_test, connections_over_the_cap_are_closed_at_once) {
   while (!again && std::chrono::steady_clock::now() < deadline)
     again = served();
   EXPECT_TRUE(again);
+}
+
+/// The same server with a long header timeout: idle connections stay for the whole test.
+class http_server_patient_test : public http_server_test {
+protected:
+  http_server_patient_test() { limits_.header_timeout = 10s; }
+};
+
+TEST_F(http_server_patient_test, out_of_descriptors_it_retries_accepting_without_spinning) {
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = limit_leaving(3); // one connection (both ends), and one more client socket
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  raw_connection served{server_->port()};
+  served.send(raw_get("/healthz"));
+  auto first = served.read_response();
+  raw_connection queued{server_->port()}; // the kernel completes it; accepting it fails
+  auto before = cpu_time();
+  std::this_thread::sleep_for(1s); // a measuring window, not a synchronisation
+  auto spent = cpu_time() - before;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+
+  ASSERT_TRUE(first);
+  EXPECT_LT(spent, 100ms) << "the accept loop spins while out of descriptors";
+  queued.send(raw_get("/healthz"));
+  auto later = queued.read_response();
+  ASSERT_TRUE(later) << "accepting resumes once descriptors are free";
+  EXPECT_EQ(later->status, 200);
 }
 
 } // namespace
