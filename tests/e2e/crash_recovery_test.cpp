@@ -3,8 +3,9 @@
 // callbacks the simulator sends, remember what was acknowledged and the latest delivery state
 // a read showed, SIGKILL the process at a random moment, restart it on the same data directory
 // and check every acknowledged verification is there with a delivery state no earlier than the
-// one seen; several kills in a row. Also: delivery deadlines pending at the kill still fire
-// after the restart.
+// one seen; several kills in a row, each restart also answering a request retried with the
+// same Idempotency-Key with the first answer. Also: delivery deadlines pending at the kill
+// still fire after the restart.
 
 #include <atomic>
 #include <csignal>
@@ -49,10 +50,14 @@ std::vector<std::string> auth_headers() {
   return {"Authorization: Bearer " + std::string{api_key}, "Content-Type: application/json"};
 }
 
-/// POST /v1/verifications to `phone`.
-test::http_result create(const std::string& address, const std::string& phone) {
+/// POST /v1/verifications to `phone`, with `idempotency_key` unless empty.
+test::http_result create(const std::string& address, const std::string& phone,
+                         const std::string& idempotency_key = {}) {
+  auto headers = auth_headers();
+  if (!idempotency_key.empty())
+    headers.push_back("Idempotency-Key: " + idempotency_key);
   return test::http_call("POST", address + "/v1/verifications", R"({"to":")" + phone + R"("})",
-                         auth_headers());
+                         headers);
 }
 
 /// GET /v1/verifications/{id}, long-polling up to `wait` for a state other than `seen`.
@@ -167,8 +172,10 @@ void expect_kept(const std::string& address, std::vector<acknowledged>& acked) {
 TEST_F(crash_recovery_test, acknowledged_work_survives_repeated_sigkill) {
   constexpr int kills = 5;
   constexpr int clients = 4;
+  constexpr const char* idempotent_phone = "+12015990123";
   std::mt19937 random{std::random_device{}()};
   std::vector<acknowledged> all;
+  test::http_result first_answer;
   for (int round = 0; round <= kills; ++round) {
     std::string address;
     std::size_t recovered = 0;
@@ -176,6 +183,12 @@ TEST_F(crash_recovery_test, acknowledged_work_survives_repeated_sigkill) {
     ASSERT_FALSE(address.empty());
     EXPECT_GE(recovered, all.size()) << "every verification stays pending, so in flight";
     expect_kept(address, all);
+    auto answer = create(address, idempotent_phone, "crash-retry-1");
+    ASSERT_EQ(answer.status, 201) << answer.body << answer.error;
+    if (round == 0)
+      first_answer = answer;
+    EXPECT_EQ(answer.body, first_answer.body) << "a retry after restart " << round
+                                              << " must get the first answer";
     if (round == kills) {
       auto status = engine->stop(SIGTERM, 15s);
       ASSERT_TRUE(status);
