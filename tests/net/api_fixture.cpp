@@ -169,6 +169,7 @@ struct api_fixture::runtime {
 api_fixture::api_fixture() : secret_(32, 0x5a) {
   options.limits.request_timeout = 500ms;
   options.limits.compat_send_wait = 1s;
+  engine->store_answer.answer_with([](const idempotency_record&) { return answer(acknowledged{}); });
 }
 
 api_fixture::~api_fixture() = default;

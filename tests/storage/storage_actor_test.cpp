@@ -287,5 +287,26 @@ TEST_F(storage_test, writer_runs_retention_between_commits) {
   EXPECT_EQ(view.error(), caf::make_error(ec::not_found));
 }
 
+TEST_F(storage_test, writer_retention_moves_on_to_expired_idempotency_answers) {
+  close();
+  auto settings = quick();
+  settings.idempotency_lifetime = std::chrono::hours{1};
+  settings.retention_interval = std::chrono::milliseconds{0};
+  open(open_mode::read_write, settings);
+  write_batch answers;
+  answers.answers.push_back({"0:old", "f", now() - std::chrono::hours{2}, 201, "", "{}", {}});
+  answers.answers.push_back({"0:young", "f", now(), 201, "", "{}", {}});
+  ASSERT_TRUE(persist(answers));
+  // After the first commit the pass walks the verifications, after the next one the answers:
+  // once a third request is answered, both steps are done.
+  ASSERT_TRUE(persist(sample_batch(now())));
+  ASSERT_TRUE(persist(sample_batch(now())));
+  EXPECT_EQ(stats_->answers_removed, 1u);
+  auto old = ask<idempotency_record>(atom::lookup::value, idempotency_query{"0:old"});
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error(), caf::make_error(ec::not_found));
+  EXPECT_TRUE(ask<idempotency_record>(atom::lookup::value, idempotency_query{"0:young"}));
+}
+
 } // namespace
 } // namespace verity::storage
