@@ -65,7 +65,10 @@ write_batch start_batch(std::size_t n) {
   message.verification = verification.id;
   message.to = verification.phone;
   message.delivery.merge({delivery_status::created, now, 0});
-  return {{std::move(verification)}, {std::move(message)}, {}};
+  write_batch batch;
+  batch.verifications.push_back(std::move(verification));
+  batch.messages.push_back(std::move(message));
+  return batch;
 }
 
 /// One row of the table.
