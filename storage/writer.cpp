@@ -82,34 +82,37 @@ public:
     return std::max(left, std::chrono::milliseconds{0});
   }
 
-  /// Runs one retention step if a pass is due or under way: verifications first, then
-  /// idempotency answers.
+  /// Runs one retention step if a pass is due or under way: of the verifications until they
+  /// are done, then of the idempotency answers (the first one in the same call as the last
+  /// verification step, so that a small pass takes one call).
   void run_retention() {
     if (!in_pass_ && steady::now() < retention_due_)
       return;
     in_pass_ = true;
-    auto step = verifications_done_ ? answers_retention_.step(db_, wall_clock_now())
-                                    : retention_.step(db_, wall_clock_now());
-    if (!step) {
-      spdlog::error("storage retention stopped until its next pass: {}", step.error());
-      end_pass();
-      return;
-    }
-    count(*step);
-    if (step->done && !verifications_done_)
+    if (!verifications_done_) {
+      auto step = retention_.step(db_, wall_clock_now());
+      if (!count(step, removed_in_pass_, settings_.stats->retention_removed) || !step->done)
+        return;
       verifications_done_ = true;
-    else if (step->done)
+    }
+    auto step = answers_retention_.step(db_, wall_clock_now());
+    if (count(step, answers_removed_, settings_.stats->answers_removed) && step->done)
       end_pass();
   }
 
 private:
-  /// Adds what a step removed to the pass and to the stats.
-  void count(const retention_step& step) {
-    auto& removed = verifications_done_ ? answers_removed_ : removed_in_pass_;
-    auto& total = verifications_done_ ? settings_.stats->answers_removed
-                                      : settings_.stats->retention_removed;
-    removed += step.removed;
-    total += step.removed;
+  /// Adds what a step removed to `removed` (this pass) and `total` (the stats); a failed step
+  /// is logged and ends the pass. Returns whether the step succeeded.
+  bool count(const tl::expected<retention_step, std::string>& step, std::size_t& removed,
+             std::atomic<std::uint64_t>& total) {
+    if (!step) {
+      spdlog::error("storage retention stopped until its next pass: {}", step.error());
+      end_pass();
+      return false;
+    }
+    removed += step->removed;
+    total += step->removed;
+    return true;
   }
 
   void end_pass() {
