@@ -15,8 +15,13 @@ timestamp wall_clock_now() {
 /// The stored form of an answer.
 idempotency_record record_of(const std::string& key, const std::string& fingerprint,
                              const http_response& answer) {
-  return {key,         fingerprint, wall_clock_now(), static_cast<std::uint16_t>(answer.status),
-          answer.content_type, answer.body, answer.headers};
+  return {key,
+          fingerprint,
+          wall_clock_now(),
+          static_cast<std::uint16_t>(answer.status),
+          answer.content_type,
+          answer.body,
+          answer.headers};
 }
 
 /// The answer a stored record holds.
