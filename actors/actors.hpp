@@ -52,6 +52,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::inbound_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::outbound_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::create_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::channel)
@@ -70,6 +72,9 @@ using storage_reader_actor = caf::typed_actor<
   caf::replies_to<atom::load, message_id>::with<message_record>,
   /// Finds the message id of a Twilio SID; error `ec::not_found` if unknown.
   caf::replies_to<atom::lookup, std::string>::with<message_id>,
+  /// Reads the stored answer of an idempotency key, however old (the caller checks its age);
+  /// error `ec::not_found` if unknown.
+  caf::replies_to<atom::lookup, idempotency_query>::with<idempotency_record>,
   /// Reads a phone's record (a fresh one if the phone is unknown).
   caf::replies_to<atom::phone, std::string>::with<phone_record>,
   /// Sums the platform's delivery counters over a window of days.

@@ -88,6 +88,9 @@ void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::stor
                           read(&storage::storage_stats::requests));
   recorder.export_counter("verity_retention_removed_total", "Verifications removed by retention.",
                           read(&storage::storage_stats::retention_removed));
+  recorder.export_counter("verity_idempotency_answers_removed_total",
+                          "Idempotency answers removed by retention.",
+                          read(&storage::storage_stats::answers_removed));
 }
 
 std::shared_ptr<const verification_settings>

@@ -16,8 +16,8 @@ struct api_limits {
   std::chrono::milliseconds max_wait{30'000};
   /// How long send-verification waits for Twilio's create response before answering.
   std::chrono::milliseconds compat_send_wait{10'000};
-  /// Idempotency keys remembered (oldest dropped first) and for how long. In memory for now:
-  /// a restart forgets them (storage-backed keys come with the idempotency column family).
+  /// Idempotency keys held in memory (oldest dropped first) and how long each is honoured; the
+  /// answers are also stored durably (the `idempotency` column family), so a restart keeps them.
   std::size_t idempotency_capacity = 100'000;
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000};
   /// Phones and message SIDs the compatibility API remembers (for verify-code and

@@ -19,6 +19,7 @@ struct storage_stats {
   std::atomic<std::uint64_t> batches{0};         ///< Group commits written successfully.
   std::atomic<std::uint64_t> failed_batches{0};  ///< Group commits RocksDB refused.
   std::atomic<std::uint64_t> retention_removed{0}; ///< Verifications removed by retention.
+  std::atomic<std::uint64_t> answers_removed{0}; ///< Idempotency answers removed by retention.
 };
 
 /// How storage writes and forgets. Built from the configuration (VERITY_SYNC, VERITY_RETENTION).
@@ -29,6 +30,9 @@ struct storage_settings {
 
   /// Records of verifications created longer ago than this are deleted.
   std::chrono::milliseconds retention = std::chrono::hours{24 * 90};
+
+  /// Answers to idempotent requests older than this are deleted (readers check it too).
+  std::chrono::milliseconds idempotency_lifetime = std::chrono::hours{24};
 
   /// Time between the starts of two retention passes.
   std::chrono::milliseconds retention_interval = std::chrono::minutes{10};
