@@ -34,6 +34,21 @@ timestamp wall_clock_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+/// Counts a write of the record as answered; once none is under way, acknowledges the
+/// callbacks that waited for it (with `err` when the last write failed).
+void write_answered(self_pointer self, const caf::error& err) {
+  auto& state = self->state;
+  if (--state.persisting > 0)
+    return;
+  for (auto& promise : state.awaiting_durable) {
+    if (err)
+      promise.deliver(err);
+    else
+      promise.deliver(caf::ok_atom::value);
+  }
+  state.awaiting_durable.clear();
+}
+
 /// Stores the record durably, then tells the phone actor and runs `after(error)` (no error when
 /// it is durable).
 template <class After>
@@ -41,15 +56,18 @@ void persist_and_report(self_pointer self, After after) {
   auto& setup = self->state.setup;
   write_batch batch;
   batch.messages.push_back(setup.record);
+  ++self->state.persisting;
   self->request(setup.storage, caf::infinite, atom::persist::value, std::move(batch))
     .then(
       [self, after](caf::ok_atom) mutable {
         self->send(self->state.setup.parent, atom::update::value, self->state.setup.record);
         after(caf::error{});
+        write_answered(self, caf::error{});
       },
       [self, after](caf::error& err) mutable {
         spdlog::error("message {}: storing its state failed: {}",
                       self->state.setup.record.id.to_string(), to_string(err));
+        write_answered(self, err);
         after(std::move(err));
       });
 }
@@ -150,9 +168,13 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
     if (changed)
       recorder->twilio_error(callback.error_code);
   }
-  if (!changed)
+  if (!changed && self->state.persisting == 0)
     return caf::ok_atom::value; // a duplicate or stale callback: nothing to store
   auto promise = self->make_response_promise<caf::ok_atom>();
+  if (!changed) { // what it repeats is still on its way to disk
+    self->state.awaiting_durable.push_back(promise);
+    return promise;
+  }
   persist_and_report(self, [promise](caf::error err) mutable {
     if (err)
       promise.deliver(std::move(err));

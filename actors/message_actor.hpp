@@ -3,8 +3,10 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <caf/actor_clock.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
@@ -31,6 +33,10 @@ struct message_state {
 
   message_setup setup;
   unsigned retries = 0;
+  unsigned persisting = 0; ///< Writes of the record sent to storage and not yet answered.
+  /// Callbacks that changed nothing, acknowledged once every write under way is durable (the
+  /// state they confirm may still be on its way to disk).
+  std::vector<caf::typed_response_promise<caf::ok_atom>> awaiting_durable;
   std::minstd_rand jitter{std::random_device{}()};
 
   /// The request the Twilio client gets.
@@ -43,7 +49,8 @@ struct message_state {
 /// A message actor: asks the Twilio client to create the message, arms the delivery deadline,
 /// retries transient failures with backoff and jitter within the code's lifetime, resends as the
 /// approved template on 63016, and merges status callbacks forward-only. Every change is made
-/// durable before it is reported to the phone actor or acknowledged to the webhook.
+/// durable before it is reported to the phone actor or acknowledged to the webhook, and a
+/// callback that changes nothing is acknowledged only once the state it repeats is durable.
 message_actor::behavior_type message_actor_behavior(
   message_actor::stateful_pointer<message_state> self, message_setup setup);
 
