@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +14,18 @@
 
 namespace verity {
 
+/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
+/// the same key gets it again, across restarts, until it expires (24 hours).
+struct idempotency_record {
+  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
+  std::string fingerprint; ///< Hash of the request body the answer belongs to.
+  timestamp created_at;    ///< When the answer was given.
+  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
 /// A request to start a verification, as the HTTP layer hands it over (phone already
 /// normalised to E.164).
 struct verification_request {
@@ -20,6 +33,10 @@ struct verification_request {
   channel_preference preference = channel_preference::automatic;
   std::optional<fallback_policy> fallback; ///< Absent: the configured policy.
   std::string locale;
+  /// Set when the request carries an Idempotency-Key: renders the answer a retry must get from
+  /// the new verification, which is stored in the same write as the verification itself, so
+  /// no crash can keep one without the other (a retry would send a second code).
+  std::function<idempotency_record(const verification_view&)> answer = nullptr;
 };
 
 /// A long-poll read: answer at once if the latest delivery state differs from `seen`, else
@@ -72,18 +89,6 @@ struct create_result {
 
   /// True when Twilio created the message (HTTP 201).
   bool created() const { return http_status == 201; }
-};
-
-/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
-/// the same key gets it again, across restarts, until it expires (24 hours).
-struct idempotency_record {
-  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
-  std::string fingerprint; ///< Hash of the request body the answer belongs to.
-  timestamp created_at;    ///< When the answer was given.
-  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
-  std::string content_type;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// A read of the stored answer of a scoped idempotency key.

@@ -48,7 +48,7 @@ void begin_verification(self_pointer self, const verification_request& request,
   auto& live = state.live.emplace_back(std::move(verification));
   spdlog::info("verification {} started for {} over {}", id.to_string(), mask_phone(state.phone),
                to_string(via));
-  send_attempt(self, live, via, false, [self, id, promise](caf::error err) mutable {
+  auto stored = [self, id, promise](caf::error err) mutable {
     auto* found = self->state.find_live(id);
     if (err || found == nullptr) {
       self->state.erase_live(id);
@@ -58,7 +58,8 @@ void begin_verification(self_pointer self, const verification_request& request,
     if (auto* recorder = self->state.settings->recorder)
       recorder->verification_started();
     promise.deliver(found->view());
-  });
+  };
+  send_attempt(self, live, via, false, std::move(stored), request.answer);
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {

@@ -45,9 +45,13 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 /// `then` with the time to wait (0: go ahead). Without a guard, runs it at once with 0.
 void acquire_send_slot(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
 
-/// Adds an attempt over `via`, stores it, starts its actor and, when durable, runs `done`.
+/// Renders the idempotent answer stored with a new verification (see verification_request).
+using answer_renderer = std::function<idempotency_record(const verification_view&)>;
+
+/// Adds an attempt over `via`, stores it (with the answer `render` makes of the verification,
+/// when set), starts its actor and, when durable, runs `done`.
 void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, done_handler done);
+                  bool as_template, done_handler done, const answer_renderer& render = {});
 
 /// Rebuilds a verification found in flight at start. Attempts Twilio already has get their
 /// actors back (deadlines that passed while down fire at once); attempts it never confirmed

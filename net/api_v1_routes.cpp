@@ -174,10 +174,15 @@ struct claimed_key {
   std::string fingerprint;
 };
 
-/// Starts a verification; with `claimed`, stores the answer (durably, before answering) or
-/// releases the key.
+/// Starts a verification; with `claimed`, the engine stores the answer with the verification
+/// (durably, before answering), or the key is released when it fails.
 void start(const state_ptr& state, verification_request request,
            std::optional<claimed_key> claimed, responder respond) {
+  if (claimed)
+    request.answer = [key = claimed->key, fingerprint = claimed->fingerprint](
+                       const verification_view& view) {
+      return stored_answer(key, fingerprint, created_response(view));
+    };
   state->engine->start(std::move(request), [state, claimed, respond](
                                              engine_result<verification_view> result) {
     if (!result) {
@@ -186,10 +191,9 @@ void start(const state_ptr& state, verification_request request,
       return respond(failure_response(result.error()));
     }
     auto answer = created_response(*result);
-    if (!claimed)
-      return respond(std::move(answer));
-    state->idempotency.complete(claimed->key, claimed->fingerprint, answer,
-                                [respond, answer] { respond(answer); });
+    if (claimed)
+      state->idempotency.complete(claimed->key, answer);
+    respond(std::move(answer));
   });
 }
 

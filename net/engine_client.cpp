@@ -178,15 +178,6 @@ void engine_client::find_answer(std::string key,
                                             idempotency_query{std::move(key)});
 }
 
-void engine_client::store_answer(idempotency_record answer, engine_callback<acknowledged> done) {
-  if (!reads_messages())
-    return done(acknowledged{});
-  write_batch batch;
-  batch.answers.push_back(std::move(answer));
-  impl_->bridge.request<caf::ok_atom>(impl_->storage, impl_->timeout, adapt_ack(std::move(done)),
-                                      atom::persist::value, std::move(batch));
-}
-
 void engine_client::platform_stats(stats_query query, engine_callback<stats_report> done) {
   impl_->bridge.request<stats_report>(impl_->storage, impl_->timeout, adapt(std::move(done)),
                                       atom::stats::value, query);

@@ -77,10 +77,6 @@ public:
   /// is none (always, without a storage actor).
   void find_answer(std::string key, engine_callback<std::optional<idempotency_record>> done);
 
-  /// Stores the answer to an idempotent request durably (at once without a storage actor,
-  /// which keeps nothing).
-  void store_answer(idempotency_record answer, engine_callback<acknowledged> done);
-
   /// Reads the platform's delivery statistics from storage.
   void platform_stats(stats_query query, engine_callback<stats_report> done);
 

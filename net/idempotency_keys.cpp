@@ -12,9 +12,15 @@ timestamp wall_clock_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-/// The stored form of an answer.
-idempotency_record record_of(const std::string& key, const std::string& fingerprint,
-                             const http_response& answer) {
+/// The answer a stored record holds.
+http_response response_of(const idempotency_record& record) {
+  return {record.status, record.content_type, record.body, record.headers};
+}
+
+} // namespace
+
+idempotency_record stored_answer(const std::string& key, const std::string& fingerprint,
+                                 const http_response& answer) {
   return {key,
           fingerprint,
           wall_clock_now(),
@@ -23,13 +29,6 @@ idempotency_record record_of(const std::string& key, const std::string& fingerpr
           answer.body,
           answer.headers};
 }
-
-/// The answer a stored record holds.
-http_response response_of(const idempotency_record& record) {
-  return {record.status, record.content_type, record.body, record.headers};
-}
-
-} // namespace
 
 idempotency_keys::idempotency_keys(std::shared_ptr<engine_client> engine, std::size_t capacity,
                                    std::chrono::milliseconds ttl)
@@ -66,17 +65,8 @@ void idempotency_keys::decide_from_storage(const std::string& key,
   decided(idempotency_claim{idempotency_outcome::replay, std::move(answer)});
 }
 
-void idempotency_keys::complete(const std::string& key, const std::string& fingerprint,
-                                const http_response& answer, std::function<void()> done) {
+void idempotency_keys::complete(const std::string& key, const http_response& answer) {
   memory_.complete(key, answer, steady::now());
-  engine_->store_answer(record_of(key, fingerprint, answer),
-                        [done = std::move(done)](engine_result<acknowledged> stored) {
-                          if (!stored)
-                            spdlog::warn("an idempotency answer could not be stored (engine "
-                                         "error {}); it is kept in memory only",
-                                         static_cast<int>(stored.error().code));
-                          done();
-                        });
 }
 
 void idempotency_keys::release(const std::string& key) {

@@ -12,10 +12,16 @@
 
 namespace verity::net {
 
+/// The stored form of `answer`, given now to a request with the scoped `key` and a body of
+/// `fingerprint`.
+[[nodiscard]] idempotency_record stored_answer(const std::string& key,
+                                               const std::string& fingerprint,
+                                               const http_response& answer);
+
 /// Idempotency keys of API v1, kept for `ttl` (24 h in production) across restarts: the
 /// in-memory `idempotency_store` answers what this process has seen; a key it does not hold is
 /// looked up in storage (the `idempotency` column family) before the request may proceed, and
-/// every answer is stored durably before the client gets it. Storage is reached through the
+/// every answer is stored durably, with the verification it answers, before the client gets it. Storage is reached through the
 /// engine client (the storage actor), so no Asio thread or CAF worker ever waits on disk.
 /// Thread-safe; `decided` and `done` run on CAF worker threads or, when memory decides, at once.
 /// Pending storage requests refer to the object: it must outlive them (API v1's shared route
@@ -32,10 +38,10 @@ public:
   /// storage failure releases the key again and comes back as the failure.
   void claim(const std::string& key, const std::string& fingerprint, claim_callback decided);
 
-  /// Stores `answer` to the claimed `key`, in memory at once and durably; calls `done` once it
-  /// is durable, or once storing failed (logged: the answer is kept in memory only).
-  void complete(const std::string& key, const std::string& fingerprint,
-                const http_response& answer, std::function<void()> done);
+  /// Keeps `answer` to the claimed `key` in memory for later claims. The engine stored it
+  /// durably already, in the same write as the verification it answers (see
+  /// `stored_answer` and verification_request::answer).
+  void complete(const std::string& key, const http_response& answer);
 
   /// Forgets a claimed key whose request failed.
   void release(const std::string& key);

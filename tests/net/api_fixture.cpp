@@ -102,17 +102,12 @@ caf::behavior fake_shard(fake_actor* self, std::shared_ptr<fake_engine> engine, 
   };
 }
 
-/// A fake storage actor: message, idempotency and stats reads, and idempotency answers
-/// persisted (a batch holding one answer; nothing else is persisted through it).
+/// A fake storage actor: message, idempotency and stats reads (API v1 persists nothing itself:
+/// the engine stores idempotent answers with their verifications).
 caf::behavior fake_storage(fake_actor* self, std::shared_ptr<fake_engine> engine) {
   return {
     [=](atom::lookup, const idempotency_query& query) -> caf::result<idempotency_record> {
       return to_result(self, engine->find_answer(query.key));
-    },
-    [=](atom::persist, const write_batch& batch) -> caf::result<caf::ok_atom> {
-      if (batch.answers.size() != 1)
-        return caf::make_error(ec::invalid_request);
-      return to_ack(self, engine->store_answer(batch.answers.front()));
     },
     [=](atom::load, message_id id) -> caf::result<message_record> {
       return to_result(self, engine->load_message(id));
@@ -170,7 +165,6 @@ struct api_fixture::runtime {
 api_fixture::api_fixture() : secret_(32, 0x5a) {
   options.limits.request_timeout = 500ms;
   options.limits.compat_send_wait = 1s;
-  engine->store_answer.answer_with([](const idempotency_record&) { return answer(acknowledged{}); });
 }
 
 api_fixture::~api_fixture() = default;
