@@ -6,6 +6,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/metrics.hpp"
+
 namespace verity::phone_effects {
 
 namespace {
@@ -36,25 +38,19 @@ void recover(self_pointer self, verification_view& view) {
   verification.code_deadline = self->clock().now() + remaining;
   self->delayed_send(self, remaining, atom::expire::value, id);
   auto& live = state.live.emplace_back(std::move(verification));
-  bool resend = std::any_of(live.attempts.begin(), live.attempts.end(), never_reached_twilio);
-  if (!resend) {
-    for (const auto& attempt : live.attempts)
-      spawn_message(self, live, attempt, false, time_left_to_confirm(state, attempt));
+  // Every attempt gets its actor back without sending: one that did reach Twilio after all
+  // still merges its callbacks, and one that did not times out at its deadline.
+  for (const auto& attempt : live.attempts)
+    spawn_message(self, live, attempt, false, time_left_to_confirm(state, attempt));
+  if (live.attempts.empty() || !never_reached_twilio(live.attempts.back()))
     return;
-  }
-  state.renew_code(live);
+  // The latest attempt may never have left: a new attempt carries a fresh code (the old one
+  // was never stored, so it cannot be sent again), and the old code stops matching.
+  const auto& latest = live.attempts.back();
   spdlog::info("verification {} recovered: resending with a fresh code", id.to_string());
-  persist(self, batch_of(state, live, nullptr), [self, id](const caf::error& err) {
-    auto* found = self->state.find_live(id);
-    if (err || found == nullptr)
-      return;
-    for (const auto& attempt : found->attempts) {
-      auto resend_now = never_reached_twilio(attempt);
-      spawn_message(self, *found, attempt, resend_now,
-                    resend_now ? self->state.settings->delivery_timeout
-                               : time_left_to_confirm(self->state, attempt));
-    }
-  });
+  if (auto* recorder = state.settings->recorder)
+    recorder->recovery_resend(latest.via);
+  send_attempt(self, live, latest.via, latest.as_template, [](const caf::error&) {});
 }
 
 } // namespace verity::phone_effects

@@ -201,6 +201,9 @@ struct metrics::impl {
                                       "In-flight verifications found at start, by result.")),
       resumed(recovered_family.Add({{"result", "resumed"}})),
       skipped(recovered_family.Add({{"result", "skipped"}})),
+      recovery_resends(per_channel(counter_family(
+        *registry, "verity_recovery_resends_total",
+        "Attempts re-sent with a fresh code at start: the previous one was never confirmed."))),
       actors_family(gauge_family(*registry, "verity_live_actors", "Actors alive, by kind.")),
       http_family(counter_family(*registry, "verity_http_requests_total",
                                  "HTTP requests, by route pattern and status code.")) {
@@ -261,6 +264,7 @@ struct metrics::impl {
   Family<Counter>& recovered_family;
   Counter& resumed;
   Counter& skipped;
+  std::array<Counter*, channels.size()> recovery_resends;
   Family<Gauge>& actors_family;
   std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
   Family<Counter>& http_family;
@@ -340,6 +344,10 @@ void metrics::storage_commit(std::size_t requests, std::chrono::steady_clock::du
 void metrics::recovered(std::size_t resumed, std::size_t skipped) {
   impl_->resumed.Increment(static_cast<double>(resumed));
   impl_->skipped.Increment(static_cast<double>(skipped));
+}
+
+void metrics::recovery_resend(channel via) {
+  impl_->recovery_resends[index_of(via)]->Increment();
 }
 
 void metrics::actor_started(actor_kind kind) {

@@ -87,6 +87,10 @@ public:
   /// Recovery at start resumed `resumed` in-flight verifications and skipped `skipped`.
   void recovered(std::size_t resumed, std::size_t skipped);
 
+  /// Recovery sent a new attempt over `via` with a fresh code: the latest attempt was stored
+  /// but never confirmed by Twilio before the restart (it may still have left).
+  void recovery_resend(channel via);
+
   /// An actor of `kind` started.
   void actor_started(actor_kind kind);
 

@@ -40,6 +40,7 @@ TEST(metrics_test, events_show_up_under_their_bounded_labels) {
   recorded.actor_started(actor_kind::phone);
   recorded.actor_started(actor_kind::message);
   recorded.actor_stopped(actor_kind::message);
+  recorded.recovery_resend(channel::whatsapp);
   recorded.export_counter("verity_storage_commits_total", "Group commits.", [] { return 7.0; });
 
   auto text = recorded.text();
@@ -57,6 +58,7 @@ TEST(metrics_test, events_show_up_under_their_bounded_labels) {
   EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="phone"} 1)"));
   EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="message"} 0)"));
   EXPECT_TRUE(has_line(text, "verity_storage_commits_total 7"));
+  EXPECT_TRUE(has_line(text, R"(verity_recovery_resends_total{channel="whatsapp"} 1)"));
 }
 
 TEST(metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_read) {
