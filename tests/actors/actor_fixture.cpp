@@ -18,6 +18,7 @@ void apply(fake_storage_data& data, const write_batch& batch) {
   for (const auto& record : batch.phones)
     data.phones[record.phone] = record;
   ++data.persists;
+  data.batches.push_back(batch);
 }
 
 caf::behavior fake_storage(caf::event_based_actor* self, std::shared_ptr<fake_storage_data> data) {

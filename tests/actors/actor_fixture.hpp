@@ -30,6 +30,7 @@ struct fake_storage_data {
   std::map<message_id, message_record> messages;
   std::map<std::string, phone_record> phones;
   std::size_t persists = 0;
+  std::vector<write_batch> batches; ///< Every batch persisted, oldest first.
   bool hold = false; ///< Keep persist acknowledgements until release_atom.
   std::vector<caf::response_promise> held;
 };
