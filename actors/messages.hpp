@@ -26,6 +26,10 @@ struct idempotency_record {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+/// Renders the answer to an idempotent start from the new verification (see
+/// verification_request::answer).
+using answer_renderer = std::function<idempotency_record(const verification_view&)>;
+
 /// A request to start a verification, as the HTTP layer hands it over (phone already
 /// normalised to E.164).
 struct verification_request {
@@ -36,7 +40,7 @@ struct verification_request {
   /// Set when the request carries an Idempotency-Key: renders the answer a retry must get from
   /// the new verification, which is stored in the same write as the verification itself, so
   /// no crash can keep one without the other (a retry would send a second code).
-  std::function<idempotency_record(const verification_view&)> answer = nullptr;
+  answer_renderer answer = nullptr;
 };
 
 /// A long-poll read: answer at once if the latest delivery state differs from `seen`, else

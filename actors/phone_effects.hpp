@@ -45,17 +45,15 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 /// `then` with the time to wait (0: go ahead). Without a guard, runs it at once with 0.
 void acquire_send_slot(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
 
-/// Renders the idempotent answer stored with a new verification (see verification_request).
-using answer_renderer = std::function<idempotency_record(const verification_view&)>;
-
 /// Adds an attempt over `via`, stores it (with the answer `render` makes of the verification,
 /// when set), starts its actor and, when durable, runs `done`.
 void send_attempt(self_pointer self, live_verification& verification, channel via,
                   bool as_template, done_handler done, const answer_renderer& render = {});
 
-/// Rebuilds a verification found in flight at start. Attempts Twilio already has get their
-/// actors back (deadlines that passed while down fire at once); attempts it never confirmed
-/// are sent again with a fresh code, since plaintext codes are never stored.
+/// Rebuilds a verification found in flight at start. Every attempt gets its actor back without
+/// sending (deadlines that passed while down fire at once); when the latest one was never
+/// confirmed by Twilio, a new attempt over its channel carries a fresh code, since plaintext
+/// codes are never stored (the old code stops matching).
 void recover(self_pointer self, verification_view& view);
 
 } // namespace verity::phone_effects
