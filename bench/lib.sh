@@ -21,6 +21,14 @@ wait_until_up() { # url: waits up to 30 s for a 200
   return 1
 }
 
+ports_free() { # first: whether nothing listens on first .. first + 2
+  local p
+  for p in "$1" $(($1 + 1)) $(($1 + 2)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 1
+  done
+  return 0
+}
+
 stop_process() { # pid: asks it to stop and waits for it
   kill -TERM "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true

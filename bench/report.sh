@@ -82,6 +82,7 @@ table() {
   rate_row "compat send-verification, VERITY_SYNC=false" compat-nosync ">= 8000"
   rate_row "signed status callbacks, VERITY_SYNC=false" callbacks-nosync ">= 26000"
   rate_row "status reads, VERITY_SYNC=false" reads-nosync ">= 40000"
+  rate_row "compat delivery-status, VERITY_SYNC=false" compat-status-nosync ">= 40000"
   local per
   per=$(get inflight .memory.bytes_per_in_flight)
   echo "| memory per in-flight verification (RSS delta / $(get inflight .acknowledged) never-delivered verifications) | $per bytes | <= 4096 | $(verdict "$per" '<=' 4096) | |"

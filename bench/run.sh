@@ -38,6 +38,7 @@ auth_token=bench-token-0123456789abcdef
 sender=+15005550006
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+ports_free "$port" || { echo "ports $port to $((port + 2)) are in use: set BENCH_PORT" >&2; exit 1; }
 
 [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || bash "$root/scripts/build.sh"
 install_missing jq jq

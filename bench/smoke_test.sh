@@ -14,8 +14,11 @@ if [[ ! -d $root/bench/seed_reference/node_modules/express ]]; then
   (cd "$root/bench/seed_reference" && timeout 120 npm ci --no-audit --no-fund) \
     || { echo "skipped: cannot install the seed reference's packages"; exit 77; }
 fi
+source "$root/bench/lib.sh"
+port=$((20000 + RANDOM % 20000))
+until ports_free "$port"; do port=$((20000 + RANDOM % 20000)); done
 rm -rf "$results"
-VERITY_BUILD_DIR=$build BENCH_SKIP_BUILD=1 BENCH_RESULTS=$results BENCH_PORT=${BENCH_PORT:-18580} \
+VERITY_BUILD_DIR=$build BENCH_SKIP_BUILD=1 BENCH_RESULTS=$results BENCH_PORT=$port \
   bash "$root/bench/run.sh" --smoke >/dev/null
 
 json=$(ls "$results"/2*.json)
