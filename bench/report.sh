@@ -97,8 +97,9 @@ curve() {
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for share in 25 50 75 100; do
     jq -r --arg share "$share" ".scenarios[\"curve-$share\"] // empty |
-      \"| \(\$share) % | \(.rate) | \(.acknowledged_per_s | floor) | \(.p50_ms) | \(.p90_ms) |
-        \(.p99_ms) | \(.max_ms) | \(.missed) |
+      def ms: . * 10 | round / 10;
+      \"| \(\$share) % | \(.rate) | \(.acknowledged_per_s | floor) | \(.p50_ms | ms) |
+        \(.p90_ms | ms) | \(.p99_ms | ms) | \(.max_ms | ms) | \(.missed) |
         \(.statuses | del(.\"201\") | to_entries | map(\"\(.key): \(.value)\") | join(\", \")) |\"" \
       "$json" | tr -s ' \n' ' '
     echo
