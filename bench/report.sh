@@ -73,7 +73,8 @@ table() {
   rate_row "compat POST /api/referrals/send-verification" compat ">= 8000" seed-send
   rate_row "2. signed status callbacks (Verity: v1 route; seed: its callback route)" callbacks ">= 26000" seed-callbacks
   echo "| of which changed state (durable) / duplicates | $(get callbacks .engine.accepted) / $(get callbacks .engine.duplicate) | | | |"
-  cost_row "CPU per callback" callbacks seed-callbacks
+  rate_row "compat POST /api/referrals/sms-status-callback (signed, found by SID)" compat-callbacks ">= 26000" seed-callbacks
+  cost_row "CPU per callback (compat route)" compat-callbacks seed-callbacks
   rate_row "3. status reads, GET /v1/verifications/{id}" reads ">= 40000" seed-status
   rate_row "compat GET /api/referrals/delivery-status/{sid}" compat-status ">= 40000" seed-status
   cost_row "CPU per read (compat)" compat-status seed-status
@@ -81,6 +82,7 @@ table() {
   engine_rows e2e-nosync
   rate_row "compat send-verification, VERITY_SYNC=false" compat-nosync ">= 8000"
   rate_row "signed status callbacks, VERITY_SYNC=false" callbacks-nosync ">= 26000"
+  rate_row "compat status callbacks, VERITY_SYNC=false" compat-callbacks-nosync ">= 26000"
   rate_row "status reads, VERITY_SYNC=false" reads-nosync ">= 40000"
   rate_row "compat delivery-status, VERITY_SYNC=false" compat-status-nosync ">= 40000"
   local per

@@ -131,6 +131,9 @@ engine_runs() { # suffix first-number: scenarios 1 to 3 and the compatibility ro
   measured "compat$s" "$verity_pid" --url "$url" --scenario compat --first-number $((n + 10000000))
   measured "compat-status$s" "$verity_pid" --url "$url" --scenario compat-status \
     --setup "$setup" --first-number $((n + 25000000))
+  measured "compat-callbacks$s" "$verity_pid" --url "$url" --scenario compat-callback \
+    --setup "$setup" --auth-token "$auth_token" --account-sid "$account_sid" --from "$sender" \
+    --first-number 6000
   end_to_end "e2e$s" "$n"
   callbacks "callbacks$s" 0
   measured "reads$s" "$verity_pid" --url "$url" --scenario status --api-key "$api_key" \

@@ -22,10 +22,10 @@ VERITY_BUILD_DIR=$build BENCH_SKIP_BUILD=1 BENCH_RESULTS=$results BENCH_PORT=$po
   bash "$root/bench/run.sh" --smoke >/dev/null
 
 json=$(ls "$results"/2*.json)
-expected='["e2e", "compat", "compat-status", "callbacks", "reads", "curve-25", "curve-50",
-  "curve-75", "curve-100", "e2e-nosync", "compat-nosync", "compat-status-nosync",
-  "callbacks-nosync", "reads-nosync", "inflight", "soak", "seed-send", "seed-callbacks",
-  "seed-status", "nginx"]'
+expected='["e2e", "compat", "compat-status", "compat-callbacks", "callbacks", "reads",
+  "curve-25", "curve-50", "curve-75", "curve-100", "e2e-nosync", "compat-nosync",
+  "compat-status-nosync", "compat-callbacks-nosync", "callbacks-nosync", "reads-nosync",
+  "inflight", "soak", "seed-send", "seed-callbacks", "seed-status", "nginx"]'
 missing=$(jq -r --argjson expected "$expected" \
   '$expected - [.scenarios | to_entries[] | select(.value.acknowledged > 0) | .key] | join(" ")' \
   "$json")
