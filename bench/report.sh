@@ -74,6 +74,7 @@ table() {
   rate_row "2. signed status callbacks (Verity: v1 route; seed: its callback route)" callbacks ">= 26000" seed-callbacks
   echo "| of which changed state (durable) / duplicates | $(get callbacks .engine.accepted) / $(get callbacks .engine.duplicate) | | | |"
   rate_row "compat POST /api/referrals/sms-status-callback (signed, found by SID)" compat-callbacks ">= 26000" seed-callbacks
+  echo "| of which changed state (durable) / duplicates | $(get compat-callbacks .engine.accepted) / $(get compat-callbacks .engine.duplicate) | | | |"
   cost_row "CPU per callback (compat route)" compat-callbacks seed-callbacks
   rate_row "3. status reads, GET /v1/verifications/{id}" reads ">= 40000" seed-status
   rate_row "compat GET /api/referrals/delivery-status/{sid}" compat-status ">= 40000" seed-status

@@ -110,12 +110,12 @@ measured() { # name pid verity-load-args...: a run with the process's CPU per re
   process_cost "$name" "$pid" "$cpu0"
 }
 
-callbacks() { # name first-number: scenario 2 with the engine's callback outcomes
+callbacks() { # name scenario first-number: scenario 2 with the engine's callback outcomes
   local name=$1 b=$work/$1.before.prom a=$work/$1.after.prom
   scrape "$b"
-  measured "$name" "$verity_pid" --url "http://127.0.0.1:$verity_port" --scenario callback \
+  measured "$name" "$verity_pid" --url "http://127.0.0.1:$verity_port" --scenario "$2" \
     --setup "$setup" --api-key "$api_key" --auth-token "$auth_token" \
-    --account-sid "$account_sid" --from "$sender" --first-number "$2"
+    --account-sid "$account_sid" --from "$sender" --first-number "$3"
   scrape "$a"
   add_json "$name" --argjson accepted "$(($(metric_sum "$a" verity_callbacks_total 'result="accepted"') \
        - $(metric_sum "$b" verity_callbacks_total 'result="accepted"')))" \
@@ -131,11 +131,9 @@ engine_runs() { # suffix first-number: scenarios 1 to 3 and the compatibility ro
   measured "compat$s" "$verity_pid" --url "$url" --scenario compat --first-number $((n + 10000000))
   measured "compat-status$s" "$verity_pid" --url "$url" --scenario compat-status \
     --setup "$setup" --first-number $((n + 25000000))
-  measured "compat-callbacks$s" "$verity_pid" --url "$url" --scenario compat-callback \
-    --setup "$setup" --auth-token "$auth_token" --account-sid "$account_sid" --from "$sender" \
-    --first-number 6000
+  callbacks "compat-callbacks$s" compat-callback 6000
   end_to_end "e2e$s" "$n"
-  callbacks "callbacks$s" 0
+  callbacks "callbacks$s" callback 0
   measured "reads$s" "$verity_pid" --url "$url" --scenario status --api-key "$api_key" \
     --setup "$setup" --first-number $((n + 20000000))
 }
