@@ -30,6 +30,7 @@ struct twilio_settings {
   std::string messaging_service_sid; ///< "MG" + 32 hex digits, or "".
   std::string whatsapp_template_sid; ///< "HX" + 32 hex digits, or "".
   std::string api_base;              ///< http(s) URL without a trailing '/'.
+  std::uint32_t messages_per_second = 0; ///< VERITY_TWILIO_MPS: egress pace per sender.
 };
 
 /// Where an effective value came from.

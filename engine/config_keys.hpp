@@ -23,6 +23,7 @@ enum class key_id {
   twilio_messaging_service_sid,
   twilio_whatsapp_template_sid,
   twilio_api_base,
+  twilio_mps,
   delivery_timeout,
   code_ttl,
   code_length,
