@@ -35,6 +35,8 @@ net::twilio_client_settings real_twilio(const config& settings, std::string publ
   account.public_url = std::move(public_url);
   auto per_second = static_cast<double>(settings.twilio.messages_per_second);
   client.limits.default_pace = {per_second, per_second};
+  client.limits.max_in_flight = settings.twilio.max_in_flight;
+  client.limits.max_queued = settings.twilio.max_queued;
   return client;
 }
 

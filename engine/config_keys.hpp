@@ -24,6 +24,8 @@ enum class key_id {
   twilio_whatsapp_template_sid,
   twilio_api_base,
   twilio_mps,
+  twilio_in_flight,
+  twilio_queue,
   delivery_timeout,
   code_ttl,
   code_length,
