@@ -290,6 +290,10 @@ tl::expected<phone_number, std::string> parse_phone(std::string_view input,
   }
 }
 
+bool is_e164_form(std::string_view text) {
+  return looks_like_e164(text) && text[1] != '0';
+}
+
 std::string to_whatsapp_address(std::string_view e164) {
   return std::string(whatsapp_prefix) + std::string(strip_whatsapp_prefix(e164));
 }

@@ -38,6 +38,12 @@ struct phone_number {
 tl::expected<phone_number, std::string> parse_phone(std::string_view input,
                                                     std::string_view default_region = "US");
 
+/// True if `text` is in the form parse_phone gives a valid number: '+', a digit other than 0,
+/// at most 15 digits in all. A check of form only, without the numbering plan: for numbers
+/// that come back from Twilio, which reports the `To` Verity sent in that form (a number
+/// Verity never sent to then finds no message, as an invalid one would).
+bool is_e164_form(std::string_view text);
+
 /// The Twilio WhatsApp address of an E.164 number: "whatsapp:+15550100100". Input that already
 /// has the prefix (any case) is not prefixed twice.
 std::string to_whatsapp_address(std::string_view e164);

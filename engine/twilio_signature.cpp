@@ -11,7 +11,8 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include "engine/keyed_hmac.hpp"
 
 namespace verity {
 
@@ -131,18 +132,11 @@ std::string base64(std::span<const unsigned char> bytes) {
 
 /// base64(HMAC-SHA1(token, payload)), or nothing when OpenSSL fails.
 std::optional<std::string> sign(std::string_view token, std::string_view payload) {
-  // OpenSSL 3 reads a null key as "no key": give an empty token a valid address.
-  static constexpr char no_key = 0;
-  const char* key = token.empty() ? &no_key : token.data();
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_size = 0;
-  if (HMAC(EVP_sha1(), key, static_cast<int>(token.size()),
-           reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
-           &mac_size)
-      == nullptr) {
+  auto mac = thread_hmac(hmac_digest::sha1, key_bytes(token)).compute(payload);
+  if (mac.empty()) {
     return std::nullopt;
   }
-  return base64(std::span(mac).first(mac_size));
+  return base64(mac);
 }
 
 /// Lower-case hex SHA-256 of `data`, or nothing when OpenSSL fails.

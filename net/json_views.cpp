@@ -1,9 +1,7 @@
 #include "net/json_views.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <vector>
 
@@ -54,6 +52,12 @@ std::optional<timestamp> first_failure(const delivery_state& delivery) {
       earliest = seen;
   }
   return earliest;
+}
+
+/// Writes the last `width` decimal digits of `value` (at least 0) into `text` at `at`.
+void write_digits(std::string& text, std::size_t at, std::size_t width, long long value) {
+  for (auto i = at + width; i > at; --i, value /= 10)
+    text[i - 1] = static_cast<char>('0' + value % 10);
 }
 
 json timestamps_json(const delivery_state& delivery) {
@@ -112,13 +116,16 @@ std::string format_time(timestamp at) {
   auto day = floor<days>(at);
   year_month_day date{day};
   hh_mm_ss<milliseconds> time{at - day};
-  std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-                static_cast<int>(time.subseconds().count()));
-  return text.data();
+  // Digit by digit into a template: snprintf was a tenth of the cost of a status read.
+  std::string text = "0000-00-00T00:00:00.000Z";
+  write_digits(text, 0, 4, static_cast<int>(date.year()));
+  write_digits(text, 5, 2, static_cast<unsigned>(date.month()));
+  write_digits(text, 8, 2, static_cast<unsigned>(date.day()));
+  write_digits(text, 11, 2, time.hours().count());
+  write_digits(text, 14, 2, time.minutes().count());
+  write_digits(text, 17, 2, time.seconds().count());
+  write_digits(text, 20, 3, time.subseconds().count());
+  return text;
 }
 
 std::string_view api_delivery_state(delivery_status status) {

@@ -150,14 +150,16 @@ std::optional<status_callback> read_callback(const form_params& params) {
   }
   status_callback callback;
   callback.twilio_sid = std::string(find_param(params, "MessageSid").value_or(""));
+  // Twilio reports the To Verity sent, which is E.164: it routes the callback as it is, with
+  // no numbering-plan lookup (a costly one per callback); a number never sent to finds nothing.
   auto to = find_param(params, "To").value_or("");
-  auto recipient = parse_phone(strip_whatsapp_prefix(to));
-  if (!recipient) {
-    spdlog::info("status callback for {} ignored: recipient {} is not a valid number",
+  auto recipient = strip_whatsapp_prefix(to);
+  if (!is_e164_form(recipient)) {
+    spdlog::info("status callback for {} ignored: recipient {} is not an E.164 number",
                  printable(callback.twilio_sid), mask_phone(to));
     return std::nullopt;
   }
-  callback.phone = std::move(recipient->e164);
+  callback.phone = std::string(recipient);
   callback.status = *status;
   callback.error_code = error_code_of(params);
   callback.at = now();
