@@ -51,12 +51,14 @@ start_verity() { # sync(true|false) [VAR=value...]: a fresh verity with an empty
   shift
   # Every limit that would refuse benchmark traffic is lifted: all requests come from
   # 127.0.0.1, the numbers share 16 area codes and one country, and the egress pacer would
-  # hold sends to the simulator at WhatsApp's 80 messages/s per sender.
+  # hold sends to the simulator at WhatsApp's 80 messages/s per sender; 64 creates on the wire
+  # (the default) at 30-50 ms each would cap sends near 2,000/s.
   env VERITY_LISTEN="127.0.0.1:$verity_port" VERITY_DATA_DIR="$data" VERITY_API_KEYS="$api_key" \
     VERITY_SYNC="$sync" VERITY_LOG_LEVEL=warn VERITY_DELIVERY_TIMEOUT=60s \
     VERITY_SEND_LIMIT=1000000/1m VERITY_PREFIX_LIMIT=1000000000/1m \
     VERITY_COUNTRY_LIMIT=1000000000/1m VERITY_IP_LIMIT=1000000000/1m \
-    VERITY_MAX_IN_FLIGHT=1000000 VERITY_TWILIO_MPS=100000 \
+    VERITY_MAX_IN_FLIGHT=1000000 VERITY_TWILIO_MPS=100000 VERITY_TWILIO_IN_FLIGHT=512 \
+    VERITY_TWILIO_QUEUE=100000 \
     TWILIO_API_BASE="http://127.0.0.1:$sim_port" TWILIO_ACCOUNT_SID="$account_sid" \
     TWILIO_AUTH_TOKEN="$auth_token" TWILIO_PHONE_NUMBER="$sender" TWILIO_WHATSAPP_NUMBER="$sender" \
     VERITY_ALLOW_INSECURE_CALLBACKS=true "$@" "$build/verity" >>"$work/verity.log" 2>&1 &
