@@ -50,6 +50,7 @@ struct bench_options {
   double seconds = 10;
   std::size_t max_in_flight = 2'000;
   int sim_pid = 0;
+  unsigned receiver_threads = 2;
 };
 
 /// User + system CPU seconds of process `pid` (from /proc/PID/stat), or 0 when unknown.
@@ -217,6 +218,10 @@ void add_options(CLI::App& app, bench_options& o) {
   app.add_option("--max-in-flight", o.max_in_flight, "Creates waiting for an answer at most")
     ->capture_default_str();
   app.add_option("--sim-pid", o.sim_pid, "The simulator's process id, to read its CPU time");
+  app.add_option("--receiver-threads", o.receiver_threads,
+                 "Threads of the server that counts the callbacks")
+    ->capture_default_str()
+    ->check(CLI::Range(1U, 64U));
 }
 
 /// Prints the simulator's own counts (GET /sim/stats): refused creates, dropped or delayed
@@ -244,11 +249,13 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
-  asio::io_context receiver_io{1};
+  asio::io_context receiver_io{static_cast<int>(options.receiver_threads)};
   callback_counter counter;
   net::http_server receiver{receiver_io, "127.0.0.1", 0, counter};
   receiver.start();
-  std::thread receiving{[&] { receiver_io.run(); }};
+  std::vector<std::thread> receiving;
+  for (unsigned i = 0; i < options.receiver_threads; ++i)
+    receiving.emplace_back([&] { receiver_io.run(); });
 
   asio::io_context sender_io{1};
   net::curl_multi http{sender_io};
@@ -292,6 +299,7 @@ int main(int argc, char** argv) {
   sending.join();
   receiver.stop();
   receiver_io.stop();
-  receiving.join();
+  for (auto& thread : receiving)
+    thread.join();
   return 0;
 }

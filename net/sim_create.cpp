@@ -123,7 +123,7 @@ std::string twilio_error_body(const twilio_error& e) {
               {"message", e.message},
               {"more_info", "https://www.twilio.com/docs/errors/" + std::to_string(e.code)},
               {"status", e.http_status}}
-    .dump();
+    .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::optional<twilio_error> check_account(std::string_view authorization,
@@ -182,7 +182,7 @@ std::string message_resource_json(const sim_message& m) {
               {"subresource_uris", {{"media", uri + "/Media.json"}}},
               {"to", m.request.to},
               {"uri", uri + ".json"}}
-    .dump();
+    .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string rfc2822_date(std::chrono::system_clock::time_point at) {

@@ -184,6 +184,17 @@ TEST_F(twilio_simulator_test, a_created_message_has_the_spec_shape) {
   EXPECT_EQ(body["subresource_uris"]["media"], uri + "/Media.json");
 }
 
+TEST_F(twilio_simulator_test, bytes_that_are_not_utf8_are_answered_not_a_crash) {
+  auto odd_body = sms("+12015550123");
+  odd_body[2].second = "code \xFF\xFE";
+  auto created = create(odd_body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body)["body"], "code \xEF\xBF\xBD\xEF\xBF\xBD") << "U+FFFD each";
+  auto odd_to = sms("+1201\xFF");
+  EXPECT_EQ(error_of(create(odd_to)), std::make_pair(400L, 21211U));
+  EXPECT_EQ(create(sms("+12015550123")).status, 201) << "still serving";
+}
+
 TEST_F(twilio_simulator_test, the_inbox_holds_each_numbers_latest_body) {
   EXPECT_FALSE(last_body("+12015550123"));
   ASSERT_EQ(create(sms("+12015550123")).status, 201);
