@@ -361,7 +361,7 @@ void sim_callback_pool::post(const callback_target& target, std::string body,
 }
 
 bool sim_callback_pool::saturated() const {
-  return impl_->state->queued.load() >= impl_->state->limits.max_queued;
+  return 2 * impl_->state->queued.load() >= impl_->state->limits.max_queued;
 }
 
 callback_pool_counts sim_callback_pool::counts() const {

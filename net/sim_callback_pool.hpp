@@ -47,7 +47,8 @@ struct callback_pool_counts {
 /// The simulator's HTTP/1.1 client for status callbacks: a small pool of keep-alive
 /// connections per host:port, each sending one request at a time from the host's queue. The
 /// queue is bounded: a callback that finds it full is dropped (its completion says so) and
-/// counted, and `saturated` tells the simulator to push back on new messages. A request that
+/// counted; `saturated` says it is half full, so that the simulator pushes back on new messages
+/// while the other half takes the later callbacks of messages already accepted. A request that
 /// fails on a reused connection before any answer came (the server closed it while idle) is
 /// sent once more on a fresh one. Thread-safe; runs on any number of the io_context's threads
 /// (one strand per connection). Timeouts are checked by one coarse sweep, not a timer per call.
@@ -70,7 +71,7 @@ public:
   void post(const callback_target& target, std::string body, std::string signature,
             completion done);
 
-  /// True while the queue is at its bound.
+  /// True while the queue is at least half full.
   bool saturated() const;
 
   /// The counts so far.

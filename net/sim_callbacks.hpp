@@ -68,7 +68,7 @@ public:
   /// The counts so far.
   callback_counts counts() const;
 
-  /// True while the send queue is full: new messages should be refused.
+  /// True while the send queue is half full or more: new messages should be refused.
   bool saturated() const;
 
 private:

@@ -33,7 +33,7 @@ struct twilio_simulator_settings {
 struct sim_stats {
   std::uint64_t created = 0; ///< Messages answered 201.
   std::uint64_t refused = 0; ///< Requests answered with an error (overloaded included).
-  std::uint64_t overloaded = 0; ///< Creates answered 429 because the callback queue was full.
+  std::uint64_t overloaded = 0; ///< Creates answered 429 because the callback queue filled up.
   callback_counts callbacks;
 };
 
@@ -41,8 +41,9 @@ struct sim_stats {
 /// POST /2010-04-01/Accounts/{AccountSid}/Messages.json as Twilio does (authentication,
 /// parameter checks, error codes, the message resource), then posts signed status callbacks
 /// to each message's StatusCallback, as the scenario of its `To` number says (see
-/// net/sim_scenarios.hpp and net/README.md). While its callback queue is full it answers new
-/// messages with a callback 429 (20429), as Twilio does when an account sends too fast.
+/// net/sim_scenarios.hpp and net/README.md). While its callback queue is half full or more it
+/// answers new messages that want callbacks with 429 (20429), as Twilio does when an account
+/// sends too fast.
 /// GET /sim/stats answers its counts as JSON (no credentials: they hold no secret).
 class twilio_simulator {
 public:

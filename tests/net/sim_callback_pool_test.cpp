@@ -96,12 +96,14 @@ TEST_F(sim_callback_pool_test, sends_again_on_a_fresh_connection_when_an_idle_on
   EXPECT_EQ(receiver.connections(), 2U);
 }
 
-TEST_F(sim_callback_pool_test, a_full_queue_drops_and_reports_saturation) {
+TEST_F(sim_callback_pool_test, a_half_full_queue_reports_saturation_and_a_full_one_drops) {
   test::counting_server receiver{test::counting_mode::never_answer};
   sim_callback_pool pool{io_.io(), {.connections_per_host = 1, .max_queued = 2}};
-  for (int i = 0; i < 3; ++i)
-    post_to(receiver, pool, i);
+  post_to(receiver, pool, 0); // on the connection
+  EXPECT_FALSE(pool.saturated());
+  post_to(receiver, pool, 1); // queued: half full
   EXPECT_TRUE(pool.saturated());
+  post_to(receiver, pool, 2); // queued: full
   post_to(receiver, pool, 4);
   auto seen = outcomes_.wait_for(1, 1s);
   ASSERT_EQ(seen.size(), 1U) << "the fourth is refused at once";

@@ -93,11 +93,11 @@ TEST(twilio_simulator_load, many_threads_deliver_every_callback_exactly_as_plann
   EXPECT_EQ(stats.callbacks.connections, receiver.connections());
 }
 
-TEST(twilio_simulator_load, a_full_callback_queue_refuses_new_messages_with_429) {
+TEST(twilio_simulator_load, a_half_full_callback_queue_refuses_new_messages_with_429) {
   test::counting_server receiver{test::counting_mode::never_answer, 1};
-  twilio_simulator simulator{settings(2, {.connections_per_host = 1, .max_queued = 2})};
+  twilio_simulator simulator{settings(2, {.connections_per_host = 1, .max_queued = 4})};
   simulator.start();
-  // The first callback holds the only connection, the next two fill the queue.
+  // The first callback holds the only connection, the next two fill half the queue.
   std::vector<long> statuses;
   for (int i = 0; i < 20 && (statuses.empty() || statuses.back() != 429); ++i) {
     statuses.push_back(create(simulator, "+12015551234", receiver.url("/status")).status);
