@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "net/sim_inbox.hpp"
 #include "net/twilio_simulator.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -175,7 +176,8 @@ protected:
     std::optional<std::string> body;
     for (auto deadline = std::chrono::steady_clock::now() + 10s;
          !body && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms))
-      body = simulator_->last_body("+12015550100");
+      if (auto latest = simulator_->inbox()->latest("+12015550100", net::sim_inbox::clock::now()))
+        body = latest->text;
     ASSERT_TRUE(body);
     std::smatch code;
     ASSERT_TRUE(std::regex_search(*body, code, std::regex{R"(code is (\d+))"})) << *body;
