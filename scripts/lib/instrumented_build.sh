@@ -15,3 +15,9 @@ configure_instrumented() {
 configure_asan() {
   configure_instrumented "$1" address,undefined -DVERITY_FUZZ=ON
 }
+
+# Sanitizer reports name files and lines through llvm-symbolizer (Debian installs it as
+# llvm-symbolizer-14 with llvm-14).
+symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)
+[ -z "$symbolizer" ] || export ASAN_SYMBOLIZER_PATH="$symbolizer" \
+  UBSAN_SYMBOLIZER_PATH="$symbolizer" TSAN_SYMBOLIZER_PATH="$symbolizer"
