@@ -18,21 +18,22 @@ namespace {
 
 namespace http = boost::beast::http;
 
-/// Feeds all of `wire` to `parser` as a connection would, then the end of the stream if the
-/// request is still incomplete. Returns the parser's error (none when a request is complete).
+/// Feeds all of `wire` to `parser` as a connection would, then the end of the stream once the
+/// parser takes no more. Returns the parser's error (none when a request is complete).
 boost::beast::error_code feed(verity::net::request_parser& parser, std::string_view wire) {
   boost::beast::error_code ec;
   while (!parser.is_done()) {
     auto used = parser.put(boost::asio::buffer(wire.data(), wire.size()), ec);
     wire.remove_prefix(used);
-    if (ec == http::error::need_more && used == 0) {
-      ec = {};
-      parser.put_eof(ec);
-      return ec;
-    }
     if (ec && ec != http::error::need_more)
       return ec;
     ec = {};
+    if (used == 0 && !parser.got_some())
+      return http::error::end_of_stream; // what http::read reports for a silent peer
+    if (used == 0) {
+      parser.put_eof(ec);
+      return ec;
+    }
   }
   return ec;
 }
@@ -40,7 +41,7 @@ boost::beast::error_code feed(verity::net::request_parser& parser, std::string_v
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static verity::fuzz::route_harness harness;
+  auto& harness = verity::fuzz::route_harness::instance();
   if (size == 0)
     return 0;
   harness.script(data[0]);

@@ -69,7 +69,7 @@ verity::net::http_request json_request(std::string target, std::string_view body
 /// Input: one byte scripting the fake engine, one byte choosing the route (and whether an
 /// Idempotency-Key is sent), then the body.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static verity::fuzz::route_harness harness;
+  auto& harness = verity::fuzz::route_harness::instance();
   if (size < 2)
     return 0;
   std::string_view body{reinterpret_cast<const char*>(data) + 2, size - 2};

@@ -11,7 +11,6 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
-#include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 
 #include "engine/config.hpp"
@@ -45,7 +44,7 @@ constexpr std::array engine_errors = {ec::not_found,      ec::opted_out,      ec
 /// A fixed point in time for the answers (2026-01-01T00:00:00Z).
 const timestamp created{std::chrono::milliseconds{1'767'225'600'000}};
 
-/// Rounds of running jobs and firing timeouts before a request counts as never answered.
+/// Rounds of running jobs and firing timeouts before the harness gives up on a request.
 constexpr int max_rounds = 10'000;
 
 caf::actor_system_config deterministic_config() {
@@ -140,7 +139,7 @@ void check_error_body(const nlohmann::json& body) {
 
 } // namespace
 
-/// The actor system, the fakes and the routes.
+/// The actor system, the fake engine and the routes (which hold the fake actors).
 struct route_harness::runtime {
   runtime()
     : cfg(deterministic_config()), system(cfg),
@@ -148,9 +147,10 @@ struct route_harness::runtime {
       secret(32, 0x5a) {
   }
 
-  /// Runs every job and fires every timeout until nothing is left or `answered` holds.
-  void drain(const std::optional<net::http_response>& answered) {
-    for (int round = 0; round < max_rounds && !answered; ++round) {
+  /// Runs every job and fires every timeout (request timeouts of answered requests too, so
+  /// none piles up) until nothing is left.
+  void drain() {
+    for (int round = 0; round < max_rounds; ++round) {
       if (!scheduler.has_job() && !scheduler.has_pending_timeout())
         return;
       scheduler.run();
@@ -163,7 +163,6 @@ struct route_harness::runtime {
   caf::scheduler::test_coordinator& scheduler;
   std::vector<std::uint8_t> secret;
   std::shared_ptr<net::test::fake_engine> engine = std::make_shared<net::test::fake_engine>();
-  std::vector<caf::actor> fakes;
   net::router routes;
 };
 
@@ -172,20 +171,19 @@ route_harness::route_harness() : runtime_(std::make_unique<runtime>()) {
   net::api_context context{rt.system, harness_config(), {}, {}, rt.secret, short_limits()};
   for (std::size_t i = 0; i < shard_count; ++i) {
     auto shard = net::test::spawn_fake_shard(rt.system, rt.engine, {i, shard_count, rt.secret});
-    rt.fakes.push_back(shard);
     context.shards.push_back(caf::actor_cast<phone_directory_actor>(shard));
   }
   auto storage = net::test::spawn_fake_storage(rt.system, rt.engine);
-  rt.fakes.push_back(storage);
   context.storage = caf::actor_cast<storage_actor>(storage);
   add_api_routes(rt.routes, context);
   script_successes(delivery_status::delivered);
 }
 
-route_harness::~route_harness() {
-  for (auto& fake : runtime_->fakes)
-    caf::anon_send_exit(fake, caf::exit_reason::user_shutdown);
-  runtime_->scheduler.run();
+route_harness::~route_harness() = default;
+
+route_harness& route_harness::instance() {
+  static auto* const harness = new route_harness; // deliberately never deleted, see the header
+  return *harness;
 }
 
 void route_harness::script(std::uint8_t outcome) {
@@ -243,7 +241,7 @@ net::http_response route_harness::handle(net::http_request request) {
     ++answers;
     answered = std::move(response);
   });
-  runtime_->drain(answered);
+  runtime_->drain();
   require(answered.has_value(), "a request was never answered");
   require(answers == 1, "a request was answered more than once");
   return std::move(*answered);

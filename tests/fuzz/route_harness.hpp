@@ -22,8 +22,11 @@ inline constexpr std::string_view sign_me = "fuzz-sign";
 /// answer comes out on the calling thread, with no socket and no timer thread. One per process.
 class route_harness {
 public:
-  route_harness();
-  ~route_harness();
+  /// The process's harness, created on first use and never destroyed: libFuzzer ends with
+  /// exit(), and CAF 0.17.6 crashes destroying an actor system from an exit handler (after
+  /// function-local statics of its own that the system still uses).
+  static route_harness& instance();
+
   route_harness(const route_harness&) = delete;
   route_harness& operator=(const route_harness&) = delete;
 
@@ -36,6 +39,9 @@ public:
   net::http_response handle(net::http_request request);
 
 private:
+  route_harness();
+  ~route_harness();
+
   /// Scripts every fake call to fail with `error`.
   void script_failures(ec error);
 
