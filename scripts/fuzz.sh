@@ -50,7 +50,8 @@ run_target() {
     "$(find "$work/corpus" -type f | wc -l)"
   if [ "$status" -ne 0 ]; then
     echo "fuzz: $target failed (exit $status); log $work/log, input in $work/artifacts/:" >&2
-    grep -E 'ERROR|SUMMARY|property violated|Test unit written' "$work/log" >&2 || tail -n 30 "$work/log" >&2
+    grep -E 'ERROR|SUMMARY|property violated|Test unit written' "$work/log" >&2 \
+      || tail -n 30 "$work/log" >&2
   fi
   return "$status"
 }

@@ -17,7 +17,7 @@ source "$root/scripts/lib/instrumented_build.sh"
 case "$mode" in
   asan)
     sanitizers=address,undefined
-    export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_init_order=1:detect_stack_use_after_return=0"
+    export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:strict_init_order=1"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
     ;;
