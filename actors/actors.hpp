@@ -52,6 +52,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::inbound_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::outbound_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::create_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::channel)
@@ -70,6 +72,9 @@ using storage_reader_actor = caf::typed_actor<
   caf::replies_to<atom::load, message_id>::with<message_record>,
   /// Finds the message id of a Twilio SID; error `ec::not_found` if unknown.
   caf::replies_to<atom::lookup, std::string>::with<message_id>,
+  /// Reads the stored answer of an idempotency key, however old (the caller checks its age);
+  /// error `ec::not_found` if unknown.
+  caf::replies_to<atom::lookup, idempotency_query>::with<idempotency_record>,
   /// Reads a phone's record (a fresh one if the phone is unknown).
   caf::replies_to<atom::phone, std::string>::with<phone_record>,
   /// Sums the platform's delivery counters over a window of days.
@@ -89,12 +94,14 @@ using egress_actor = caf::typed_actor<
   /// Asks Twilio to create one message.
   caf::replies_to<atom::create, outbound_message>::with<create_result>>;
 
-/// Counts sends per number prefix (country code + 3 digits) across every shard, against SMS
-/// pumping (VERITY_PREFIX_LIMIT).
-using prefix_limiter_actor = caf::typed_actor<
-  /// Counts one send for a prefix; answers 0 when it fits, else the milliseconds to wait.
+/// Holds the abuse limits against SMS pumping across every shard: sends per number prefix
+/// (country code + 3 digits) with a circuit breaker per prefix, and sends per country code
+/// (VERITY_PREFIX_LIMIT, VERITY_PREFIX_COOLDOWN, VERITY_COUNTRY_LIMIT).
+using send_guard_actor = caf::typed_actor<
+  /// Counts one send to an E.164 number; answers 0 when it may go out, else the milliseconds
+  /// to wait.
   caf::replies_to<atom::acquire, std::string>::with<std::int64_t>,
-  /// Timer: forgets prefixes whose counters hold nothing any more.
+  /// Timer: forgets idle counters and closed breakers.
   caf::reacts_to<atom::purge>>;
 
 /// What the HTTP layer asks of verifications. Both the directory shards and the phone actors

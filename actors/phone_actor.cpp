@@ -66,7 +66,7 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
   if (self->state.record.opted_out)
     return caf::make_error(ec::opted_out);
   auto promise = self->make_response_promise<verification_view>();
-  acquire_prefix(self, [self, request, promise](milliseconds wait) mutable {
+  acquire_send_slot(self, [self, request, promise](milliseconds wait) mutable {
     if (wait.count() > 0) {
       promise.deliver(rate_limited(wait));
       return maybe_passivate(self);
@@ -100,7 +100,7 @@ caf::result<verification_view> on_resend(self_pointer self, const verification_i
   if (self->state.find_live(id) == nullptr)
     return caf::make_error(ec::not_found);
   auto promise = self->make_response_promise<verification_view>();
-  acquire_prefix(self, [self, id, via, promise](milliseconds wait) mutable {
+  acquire_send_slot(self, [self, id, via, promise](milliseconds wait) mutable {
     auto* found = self->state.find_live(id);
     if (wait.count() > 0)
       return answer(promise, rate_limited(wait));
@@ -300,7 +300,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
   state.egress = std::move(setup.egress);
   state.storage = std::move(setup.storage);
   state.settings = std::move(setup.settings);
-  state.prefix_limiter = std::move(setup.prefix_limiter);
+  state.send_guard = std::move(setup.send_guard);
   if (auto* recorder = state.settings->recorder) {
     recorder->actor_started(actor_kind::phone);
     self->attach_functor([recorder] { recorder->actor_stopped(actor_kind::phone); });

@@ -16,7 +16,7 @@ struct phone_setup {
   egress_actor egress;
   storage_actor storage;
   std::shared_ptr<const verification_settings> settings;
-  prefix_limiter_actor prefix_limiter; ///< Null: no per-prefix limit.
+  send_guard_actor send_guard; ///< Null: no abuse limits.
 };
 
 /// A phone actor: the one place where a phone's verifications live. It enforces opt-out and the

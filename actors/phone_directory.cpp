@@ -28,7 +28,7 @@ phone_actor& forward_to(self_pointer self, const std::string& phone) {
                       state.setup.egress,
                       state.setup.storage,
                       state.setup.settings,
-                      state.setup.prefix_limiter};
+                      state.setup.send_guard};
     auto actor = self->spawn(phone_actor_behavior, std::move(setup));
     self->monitor(actor);
     found = state.phones.emplace(phone, phone_entry{actor, 0, {}}).first;

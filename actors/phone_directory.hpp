@@ -18,7 +18,7 @@ struct directory_setup {
   egress_actor egress;
   storage_actor storage;
   std::shared_ptr<const verification_settings> settings;
-  prefix_limiter_actor prefix_limiter; ///< Null: no per-prefix limit.
+  send_guard_actor send_guard; ///< Null: no abuse limits.
 };
 
 /// A phone actor as its shard knows it.

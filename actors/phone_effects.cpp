@@ -62,7 +62,7 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 
 void maybe_passivate(self_pointer self) {
   auto& state = self->state;
-  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_prefix > 0)
+  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0)
     return;
   self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
                 state.received_from_directory)
@@ -87,21 +87,20 @@ void finish(self_pointer self, const verification_id& id) {
   maybe_passivate(self);
 }
 
-void acquire_prefix(self_pointer self, std::function<void(milliseconds)> then) {
+void acquire_send_slot(self_pointer self, std::function<void(milliseconds)> then) {
   auto& state = self->state;
-  if (!state.prefix_limiter)
+  if (!state.send_guard)
     return then(milliseconds{0});
-  ++state.awaiting_prefix;
-  self->request(state.prefix_limiter, caf::infinite, atom::acquire::value,
-                number_prefix(state.phone))
+  ++state.awaiting_send_guard;
+  self->request(state.send_guard, caf::infinite, atom::acquire::value, state.phone)
     .then(
       [self, then](std::int64_t wait) {
-        --self->state.awaiting_prefix;
+        --self->state.awaiting_send_guard;
         then(milliseconds{wait});
       },
       [self, then](caf::error& err) {
-        --self->state.awaiting_prefix;
-        spdlog::error("prefix limiter unavailable ({}): sending without it", to_string(err));
+        --self->state.awaiting_send_guard;
+        spdlog::error("send guard unavailable ({}): sending without it", to_string(err));
         then(milliseconds{0});
       });
 }

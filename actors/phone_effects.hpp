@@ -41,9 +41,9 @@ void finish(self_pointer self, const verification_id& id);
 write_batch batch_of(const phone_state& state, const live_verification& verification,
                      const message_record* message);
 
-/// Asks the prefix limiter to count one send to this phone's prefix, then runs `then` with the
-/// time to wait (0: go ahead). Without a limiter, runs it at once with 0.
-void acquire_prefix(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
+/// Asks the send guard to count one send to this phone (its prefix and country), then runs
+/// `then` with the time to wait (0: go ahead). Without a guard, runs it at once with 0.
+void acquire_send_slot(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
 
 /// Adds an attempt over `via`, stores it, starts its actor and, when durable, runs `done`.
 void send_attempt(self_pointer self, live_verification& verification, channel via,

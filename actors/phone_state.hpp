@@ -72,10 +72,10 @@ struct phone_state {
   egress_actor egress;
   storage_actor storage;
   std::shared_ptr<const verification_settings> settings;
-  prefix_limiter_actor prefix_limiter;
+  send_guard_actor send_guard;
 
   std::vector<live_verification> live;
-  std::size_t awaiting_prefix = 0; ///< Sends waiting for the prefix limiter (no passivation).
+  std::size_t awaiting_send_guard = 0; ///< Sends waiting for the send guard (no passivation).
   std::vector<long_poll> waiters;
   std::uint64_t next_waiter = 0;
   std::uint64_t received_from_directory = 0; ///< For the passivation handshake.

@@ -92,7 +92,7 @@ std::variant<launch, int> parse_command_line(int argc, const char* const* argv,
     std::cout << describe_effective(*loaded);
     return 0;
   }
-  return launch{std::move(*loaded)};
+  return launch{std::move(*loaded), std::move(sources)};
 }
 
 } // namespace verity

@@ -10,6 +10,7 @@ namespace verity {
 /// What a successful command line asks main to do: run the engine with this configuration.
 struct launch {
   config settings;
+  config_sources sources; ///< Where `settings` came from: a reload reads them again.
 };
 
 /// Parses argv and the environment: `verity [--config FILE] [--<key> VALUE]...`,

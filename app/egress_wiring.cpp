@@ -1,6 +1,5 @@
 #include "app/egress_wiring.hpp"
 
-
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
@@ -9,6 +8,7 @@
 #include "net/curl_multi.hpp"
 #include "net/egress_actor.hpp"
 #include "net/sim_create.hpp"
+#include "net/sim_inbox.hpp"
 #include "net/twilio_client.hpp"
 #include "net/twilio_simulator.hpp"
 
@@ -36,10 +36,17 @@ net::twilio_client_settings real_twilio(const config& settings, std::string publ
   return client;
 }
 
+/// Messages the simulated phones keep for the demo page, and for how long.
+constexpr std::size_t inbox_capacity = 10'000;
+constexpr std::chrono::minutes inbox_ttl{30};
+
 /// Starts the built-in simulator and points the client's settings at it: a generated account,
 /// stand-in senders and template where none are configured, no pacing beyond the sandbox's.
-std::unique_ptr<net::twilio_simulator> start_simulator(net::twilio_client_settings& client) {
+/// Messages it delivers are kept in `inbox`.
+std::unique_ptr<net::twilio_simulator> start_simulator(net::twilio_client_settings& client,
+                                                       std::shared_ptr<net::sim_inbox> inbox) {
   net::twilio_simulator_settings simulated;
+  simulated.inbox = std::move(inbox);
   simulated.account_sid = net::random_sid("AC");
   simulated.auth_token = net::random_sid("");
   auto simulator = std::make_unique<net::twilio_simulator>(simulated);
@@ -73,7 +80,10 @@ struct egress_stack::impl {
   impl(const config& settings, std::string public_url, boost::asio::io_context& io,
        caf::actor_system& actors, metrics* recorder)
     : system(actors), client_settings(real_twilio(settings, std::move(public_url), recorder)),
-      simulator(settings.uses_simulator() ? start_simulator(client_settings) : nullptr),
+      inbox(settings.uses_simulator()
+              ? std::make_shared<net::sim_inbox>(inbox_capacity, inbox_ttl)
+              : nullptr),
+      simulator(settings.uses_simulator() ? start_simulator(client_settings, inbox) : nullptr),
       http(io), client(io, http, client_settings), actor(net::spawn_egress(actors, client)) {}
 
   ~impl() {
@@ -87,6 +97,7 @@ struct egress_stack::impl {
 
   caf::actor_system& system;
   net::twilio_client_settings client_settings;
+  std::shared_ptr<net::sim_inbox> inbox;
   std::unique_ptr<net::twilio_simulator> simulator;
   net::curl_multi http;
   net::twilio_client client;
@@ -104,12 +115,22 @@ const egress_actor& egress_stack::actor() const {
   return impl_->actor;
 }
 
+void egress_stack::set_auth_token(std::string auth_token) {
+  if (impl_->simulator)
+    return;
+  impl_->client.set_auth_token(std::move(auth_token));
+}
+
 const std::string& egress_stack::auth_token() const {
   return impl_->client_settings.account.auth_token;
 }
 
 bool egress_stack::has_whatsapp_template() const {
   return !impl_->client_settings.account.whatsapp_template_sid.empty();
+}
+
+std::shared_ptr<net::sim_inbox> egress_stack::inbox() const {
+  return impl_->inbox;
 }
 
 } // namespace verity

@@ -15,6 +15,10 @@ namespace caf {
 class actor_system;
 } // namespace caf
 
+namespace verity::net {
+class sim_inbox;
+} // namespace verity::net
+
 namespace verity {
 
 class metrics;
@@ -46,9 +50,17 @@ public:
   /// The auth token status callbacks are signed with: TWILIO_AUTH_TOKEN, or the simulator's.
   const std::string& auth_token() const;
 
+  /// Authenticates Twilio requests with `auth_token` from now on (a reload after rotation).
+  /// Ignored with the built-in simulator, whose token never changes.
+  void set_auth_token(std::string auth_token);
+
   /// True when WhatsApp messages can go as the approved template (ContentSid): one is
   /// configured, or the simulator stands in with one of its own.
   bool has_whatsapp_template() const;
+
+  /// The simulated phones of the built-in simulator (the demo page shows what they received);
+  /// null with real Twilio.
+  std::shared_ptr<net::sim_inbox> inbox() const;
 
 private:
   struct impl;

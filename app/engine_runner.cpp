@@ -8,15 +8,17 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/phone_directory.hpp"
-#include "actors/prefix_limiter.hpp"
+#include "actors/send_guard_actor.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
@@ -28,6 +30,7 @@
 #include "net/http_server.hpp"
 #include "net/metrics_route.hpp"
 #include "net/router.hpp"
+#include "net/secret_store.hpp"
 #include "storage/database.hpp"
 #include "storage/recovery.hpp"
 #include "storage/server_secret.hpp"
@@ -85,6 +88,9 @@ void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::stor
                           read(&storage::storage_stats::requests));
   recorder.export_counter("verity_retention_removed_total", "Verifications removed by retention.",
                           read(&storage::storage_stats::retention_removed));
+  recorder.export_counter("verity_idempotency_answers_removed_total",
+                          "Idempotency answers removed by retention.",
+                          read(&storage::storage_stats::answers_removed));
 }
 
 std::shared_ptr<const verification_settings>
@@ -121,6 +127,43 @@ void run_io(asio::io_context& io, std::uint32_t count) {
   io.run();
 }
 
+/// Loads the configuration again and puts its API keys and Twilio tokens in force; a
+/// configuration that no longer validates changes nothing. With the built-in simulator the
+/// Twilio tokens are the simulator's and stay. Reads the config file: run it off the I/O
+/// threads.
+void reload_secrets(const config_loader& reload, net::secret_store& secrets,
+                    egress_stack& egress, bool simulated) {
+  auto loaded = reload();
+  if (!loaded) {
+    for (const auto& problem : loaded.error().problems)
+      spdlog::error("reload refused, secrets unchanged: {}", problem);
+    return;
+  }
+  auto next = net::rotating_secrets_of(*loaded);
+  if (simulated) {
+    auto now = secrets.current();
+    next.twilio_auth_token = now->twilio_auth_token;
+    next.twilio_auth_token_previous = now->twilio_auth_token_previous;
+  } else {
+    egress.set_auth_token(next.twilio_auth_token);
+  }
+  spdlog::info("reloaded secrets: {} API key(s); previous Twilio token {}", next.api_keys.size(),
+               next.twilio_auth_token_previous.empty() ? "not set" : "accepted");
+  secrets.replace(std::move(next));
+}
+
+/// Reloads the secrets on every SIGHUP, through `blocking_work`.
+void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_work,
+                      std::function<void()> reload) {
+  hangups.async_wait([&hangups, &blocking_work, reload](const std::error_code& ec, int) {
+    if (ec)
+      return;
+    spdlog::info("received SIGHUP: reloading API keys and Twilio tokens");
+    asio::post(blocking_work, reload);
+    reload_on_sighup(hangups, blocking_work, reload);
+  });
+}
+
 /// Stops `io` once the server has no open connection left, or the drain limit passed.
 void drain_then_stop(asio::io_context& io, net::http_server& server,
                      std::shared_ptr<asio::steady_timer> timer,
@@ -137,7 +180,7 @@ void drain_then_stop(asio::io_context& io, net::http_server& server,
 
 } // namespace
 
-int run_engine(const config& settings) {
+int run_engine(const config& settings, const config_loader& reload) {
   setup_logging(settings.log_level);
   log_startup(settings);
 
@@ -178,16 +221,20 @@ int run_engine(const config& settings) {
     return 1;
   }
 
+  recorder.recovered(recovered->in_flight.size(), recovered->skipped);
   auto storage_config = storage_settings_of(settings);
+  storage_config.recorder = &recorder;
   export_storage_stats(recorder, storage_config.stats);
   auto storage = storage::spawn_storage(actor_system, **database, storage_config);
-  auto prefix_limiter = spawn_prefix_limiter(actor_system, settings.prefix_limit);
+  auto send_guard = spawn_send_guard(
+    actor_system, send_guard_limits{settings.prefix_limit, settings.prefix_cooldown,
+                                    settings.country_limit});
   auto shards = spawn_phone_directory(actor_system, settings.shards,
                                       {egress->actor(), storage,
                                        verification_settings_of(settings, *secret,
                                                                 egress->has_whatsapp_template(),
                                                                 recorder),
-                                       prefix_limiter});
+                                       send_guard});
   resume(shards, *secret, std::move(recovered->in_flight));
 
   net::add_health_routes(routes, [&stopping] {
@@ -200,11 +247,19 @@ int run_engine(const config& settings) {
   auto api_settings = settings;
   api_settings.public_url = callback_base_url(settings, server->port());
   api_settings.twilio.auth_token = egress->auth_token();
+  net::api_limits api_limits;
+  api_limits.max_in_flight = settings.max_in_flight;
+  auto secrets = std::make_shared<net::secret_store>(net::rotating_secrets_of(api_settings));
   net::add_api_routes(routes, net::api_context{actor_system, api_settings, shards, storage,
-                                               *secret, {}, &recorder});
+                                               *secret, api_limits, &recorder, egress->inbox(),
+                                               secrets});
   server->start();
-  spdlog::info("verity listening on http://{}",
-               endpoint{settings.listen.host, server->port()}.to_string());
+  auto address = endpoint{settings.listen.host, server->port()}.to_string();
+  spdlog::info("verity listening on http://{}", address);
+  if (settings.demo_enabled())
+    spdlog::info("demo page at http://{}/demo/{}", address,
+                 settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"
+                                           : " (real Twilio: codes go to real phones)");
 
   asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](const std::error_code& ec, int signal) {
@@ -216,12 +271,18 @@ int run_engine(const config& settings) {
     drain_then_stop(io, *server, std::make_shared<asio::steady_timer>(io),
                     std::chrono::steady_clock::now() + drain_limit);
   });
+  asio::thread_pool blocking_work{1};
+  asio::signal_set hangups{io, SIGHUP};
+  reload_on_sighup(hangups, blocking_work, [&reload, secrets, &egress, &settings] {
+    reload_secrets(reload, *secrets, *egress, settings.uses_simulator());
+  });
   run_io(io, settings.net_threads);
+  blocking_work.join();
 
   for (auto& shard : shards)
     caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(prefix_limiter, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(send_guard, caf::exit_reason::user_shutdown);
   egress.reset();
   actor_system.await_all_actors_done();
   server.reset();

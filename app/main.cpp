@@ -9,5 +9,6 @@ int main(int argc, char** argv) {
   auto parsed = verity::parse_command_line(argc, argv);
   if (const auto* exit_code = std::get_if<int>(&parsed))
     return *exit_code;
-  return verity::run_engine(std::get<verity::launch>(parsed).settings);
+  const auto& run = std::get<verity::launch>(parsed);
+  return verity::run_engine(run.settings, [&run] { return verity::load_config(run.sources); });
 }

@@ -28,6 +28,8 @@ struct sim_options {
   double timeout_rate = 0;
   double throttle_rate = 0;
   std::uint32_t throttle_tries = 2;
+  std::uint32_t slow_ms = 15'000;
+  std::uint32_t burst_ms = 1'000;
   std::uint64_t seed = 0;
   std::string log_level = "info";
 };
@@ -53,6 +55,11 @@ void add_options(CLI::App& app, sim_options& o) {
   app.add_option("--throttle-tries", o.throttle_tries,
                  "Tries a ...0006 number is answered 429 before it succeeds")
     ->capture_default_str();
+  app.add_option("--slow-ms", o.slow_ms, "How late the 201 to a ...0010 number comes")
+    ->capture_default_str();
+  app.add_option("--burst-ms", o.burst_ms,
+                 "How long a ...0011 request gets every create request answered 429")
+    ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of outcomes and latencies (0: random)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
     ->capture_default_str();
@@ -76,7 +83,12 @@ tl::expected<verity::net::twilio_simulator_settings, std::string> to_settings(si
                                              : o.auth_token;
   settings.latency = {std::chrono::milliseconds{o.latency_ms},
                       std::chrono::milliseconds{o.jitter_ms}};
-  settings.mix = {o.fail_rate, o.timeout_rate, o.throttle_rate, o.throttle_tries};
+  settings.mix = {o.fail_rate,
+                  o.timeout_rate,
+                  o.throttle_rate,
+                  o.throttle_tries,
+                  std::chrono::milliseconds{o.slow_ms},
+                  std::chrono::milliseconds{o.burst_ms}};
   settings.seed = o.seed;
   return settings;
 }

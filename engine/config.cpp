@@ -46,6 +46,16 @@ tl::expected<std::uint64_t, std::string> body_size(std::string_view text) {
   return parsed;
 }
 
+/// "auto" (nothing: decided by the egress), or a boolean.
+tl::expected<std::optional<bool>, std::string> auto_or_bool(std::string_view text) {
+  if (text == "auto")
+    return std::optional<bool>{};
+  auto parsed = parse_bool(text);
+  if (!parsed)
+    return tl::unexpected(std::string{"expected auto, true or false"});
+  return std::optional<bool>{*parsed};
+}
+
 /// Parses `text` as the value of key `id` into its field of `c`.
 tl::expected<void, std::string> assign(config& c, key_id id, std::string_view text) {
   switch (id) {
@@ -77,8 +87,13 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
     case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
     case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
+    case key_id::prefix_cooldown: return store(c.prefix_cooldown, positive_duration(text));
+    case key_id::country_limit: return store(c.country_limit, parse_rate(text));
+    case key_id::max_in_flight:
+      return store(c.max_in_flight, parse_whole_number(text, 1, 1'000'000));
     case key_id::allow_insecure_callbacks:
       return store(c.allow_insecure_callbacks, parse_bool(text));
+    case key_id::demo: return store(c.demo, auto_or_bool(text));
     case key_id::net_threads: return store(c.net_threads, parse_whole_number(text, 1, 64));
     case key_id::workers: return store(c.workers, parse_whole_number(text, 0, 256));
     case key_id::shards: return store(c.shards, parse_whole_number(text, 1, 1024));
@@ -115,8 +130,12 @@ std::string show(const config& c, key_id id) {
     case key_id::header_timeout: return format_duration(c.header_timeout);
     case key_id::ip_limit: return format_rate(c.ip_limit);
     case key_id::prefix_limit: return format_rate(c.prefix_limit);
+    case key_id::prefix_cooldown: return format_duration(c.prefix_cooldown);
+    case key_id::country_limit: return format_rate(c.country_limit);
+    case key_id::max_in_flight: return std::to_string(c.max_in_flight);
     case key_id::allow_insecure_callbacks:
       return std::string{format_bool(c.allow_insecure_callbacks)};
+    case key_id::demo: return c.demo ? std::string{format_bool(*c.demo)} : "auto";
     case key_id::net_threads: return std::to_string(c.net_threads);
     case key_id::workers: return std::to_string(c.workers);
     case key_id::shards: return std::to_string(c.shards);
@@ -231,6 +250,10 @@ std::string describe_origin(const value_origin& origin) {
 
 bool config::uses_simulator() const {
   return twilio.account_sid.empty() || twilio.auth_token.empty();
+}
+
+bool config::demo_enabled() const {
+  return demo.value_or(uses_simulator());
 }
 
 std::uint32_t config::worker_threads() const {

@@ -61,7 +61,11 @@ struct config {
   std::chrono::milliseconds header_timeout{};  ///< VERITY_HEADER_TIMEOUT
   rate_limit ip_limit;                       ///< VERITY_IP_LIMIT
   rate_limit prefix_limit;                   ///< VERITY_PREFIX_LIMIT
+  std::chrono::milliseconds prefix_cooldown{}; ///< VERITY_PREFIX_COOLDOWN
+  rate_limit country_limit;                  ///< VERITY_COUNTRY_LIMIT
+  std::uint32_t max_in_flight = 0;           ///< VERITY_MAX_IN_FLIGHT, 1..1000000
   bool allow_insecure_callbacks = false;     ///< VERITY_ALLOW_INSECURE_CALLBACKS
+  std::optional<bool> demo;                  ///< VERITY_DEMO; unset ("auto"): see demo_enabled
   std::uint32_t net_threads = 0;             ///< VERITY_NET_THREADS, 1..64
   std::uint32_t workers = 0;                 ///< VERITY_WORKERS; 0 = hardware threads
   std::uint32_t shards = 0;                  ///< VERITY_SHARDS, 1..1024
@@ -72,6 +76,10 @@ struct config {
 
   /// True when no Twilio credentials are set: messages go to the built-in simulator.
   bool uses_simulator() const;
+
+  /// True when the demo page and its routes are served: VERITY_DEMO, or with "auto" exactly
+  /// when the built-in simulator is used (a real Twilio account needs VERITY_DEMO=true).
+  bool demo_enabled() const;
 
   /// The number of scheduler worker threads to start: `workers`, or one per hardware
   /// thread when it is 0.

@@ -10,10 +10,10 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "engine/atomic_histogram.hpp"
 #include "engine/error_classification.hpp"
 
 namespace verity {
@@ -23,7 +23,6 @@ namespace {
 using prometheus::Counter;
 using prometheus::Family;
 using prometheus::Gauge;
-using prometheus::Histogram;
 
 constexpr std::array channels = {channel::whatsapp, channel::sms};
 constexpr std::array failure_statuses = {delivery_status::failed, delivery_status::undelivered,
@@ -38,13 +37,19 @@ constexpr std::array<int, 16> http_statuses = {200, 201, 202, 204, 400, 401, 403
                                                405, 409, 413, 415, 422, 429, 500, 503};
 
 /// 0.1 s .. 60 s: how long a carrier takes to confirm.
-const Histogram::BucketBoundaries delivery_buckets = {0.1, 0.25, 0.5, 1,  2,  3,  5,
+const std::vector<double> delivery_buckets = {0.1, 0.25, 0.5, 1,  2,  3,  5,
                                                       10,  15,   20,  30, 45, 60};
 /// 10 ms .. 10 s: one Twilio create request.
-const Histogram::BucketBoundaries twilio_buckets = {0.01, 0.025, 0.05, 0.1, 0.25,
+const std::vector<double> twilio_buckets = {0.01, 0.025, 0.05, 0.1, 0.25,
                                                     0.5,  1,     2.5,  5,   10};
+/// 0.5 ms .. 1 s: one group commit (a write and, usually, an fsync).
+const std::vector<double> commit_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                    0.05,   0.1,   0.25,   0.5,   1};
+/// 1 .. 4096 (storage_settings::max_group): persist requests joined in one group commit.
+const std::vector<double> batch_buckets = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024,
+                                                   2048, 4096};
 /// 1 ms .. 30 s: one HTTP request (long polls wait up to 30 s).
-const Histogram::BucketBoundaries http_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+const std::vector<double> http_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                   0.25,  0.5,    1,     2.5,  5,     10,   30};
 
 std::size_t index_of(channel via) {
@@ -55,22 +60,38 @@ double seconds(std::chrono::steady_clock::duration elapsed) {
   return std::chrono::duration<double>(elapsed).count();
 }
 
+/// The index into `twilio_results` of an answer: created, throttled, refused, unreachable.
+std::size_t twilio_result_index(bool created, int http_status) {
+  if (created)
+    return 0;
+  if (http_status == 429)
+    return 1;
+  return http_status != 0 ? 2 : 3;
+}
+
 Family<Counter>& counter_family(prometheus::Registry& registry, const std::string& name,
                                 const std::string& help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
 }
 
-Family<Histogram>& histogram_family(prometheus::Registry& registry, const std::string& name,
-                                    const std::string& help) {
-  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
+Family<Gauge>& gauge_family(prometheus::Registry& registry, const std::string& name,
+                            const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
 }
 
 /// One series of `family` per channel, labelled `channel`.
-template <class Metric, class... Args>
-std::array<Metric*, channels.size()> per_channel(Family<Metric>& family, const Args&... args) {
-  std::array<Metric*, channels.size()> series{};
+std::array<Counter*, channels.size()> per_channel(Family<Counter>& family) {
+  std::array<Counter*, channels.size()> series{};
   for (auto via : channels)
-    series[index_of(via)] = &family.Add({{"channel", std::string(to_string(via))}}, args...);
+    series[index_of(via)] = &family.Add({{"channel", std::string(to_string(via))}});
+  return series;
+}
+
+/// One histogram of `family` per channel, labelled `channel`.
+std::array<atomic_histogram*, channels.size()> per_channel(atomic_histogram_family& family) {
+  std::array<atomic_histogram*, channels.size()> series{};
+  for (auto via : channels)
+    series[index_of(via)] = &family.add({{"channel", std::string(to_string(via))}});
   return series;
 }
 
@@ -95,8 +116,9 @@ struct exported_counter {
 
 class metrics::route_series {
 public:
-  route_series(Family<Counter>& requests, Family<Histogram>& durations, const std::string& route)
-    : duration_(durations.Add({{"route", route}}, http_buckets)),
+  route_series(Family<Counter>& requests, atomic_histogram_family& durations,
+               const std::string& route)
+    : duration_(durations.add({{"route", route}})),
       other_(requests.Add({{"route", route}, {"code", "other"}})) {
     for (std::size_t i = 0; i < http_statuses.size(); ++i)
       by_status_[i] = &requests.Add({{"route", route}, {"code", std::to_string(http_statuses[i])}});
@@ -109,16 +131,37 @@ public:
                       ? other_
                       : *by_status_[static_cast<std::size_t>(found - http_statuses.begin())];
     counter.Increment();
-    duration_.Observe(seconds(elapsed));
+    duration_.observe(seconds(elapsed));
   }
 
 private:
   std::array<Counter*, http_statuses.size()> by_status_{};
-  Histogram& duration_;
+  atomic_histogram& duration_;
   Counter& other_;
 };
 
 struct metrics::impl {
+  /// Lock-free histograms, exported beside the registry's families; first, so that the
+  /// series below can be taken from them.
+  atomic_histogram_family to_delivered_family{"verity_time_to_delivered_seconds",
+                                              "Time from create to the carrier's delivered.",
+                                              delivery_buckets};
+  atomic_histogram_family to_read_family{"verity_time_to_read_seconds",
+                                         "Time from create to read (WhatsApp).",
+                                         delivery_buckets};
+  atomic_histogram_family twilio_duration_family{"verity_twilio_request_duration_seconds",
+                                                 "Duration of Twilio create requests.",
+                                                 twilio_buckets};
+  atomic_histogram_family commit_duration_family{
+    "verity_storage_commit_duration_seconds", "Duration of one group commit (write and fsync).",
+    commit_buckets};
+  atomic_histogram_family commit_size_family{"verity_storage_commit_batch_size",
+                                             "Persist requests joined in one group commit.",
+                                             batch_buckets};
+  atomic_histogram_family http_duration_family{"verity_http_request_duration_seconds",
+                                               "HTTP request duration, by route pattern.",
+                                               http_buckets};
+
   impl()
     : registry(std::make_shared<prometheus::Registry>()),
       started(counter_family(*registry, "verity_verifications_started_total",
@@ -130,12 +173,8 @@ struct metrics::impl {
                                       "Messages Twilio accepted, by channel."))),
       transitions_family(counter_family(*registry, "verity_status_transitions_total",
                                         "Delivery status changes, by channel and new status.")),
-      to_delivered(per_channel(histogram_family(*registry, "verity_time_to_delivered_seconds",
-                                                "Time from create to the carrier's delivered."),
-                               delivery_buckets)),
-      to_read(per_channel(histogram_family(*registry, "verity_time_to_read_seconds",
-                                           "Time from create to read (WhatsApp)."),
-                          delivery_buckets)),
+      to_delivered(per_channel(to_delivered_family)),
+      to_read(per_channel(to_read_family)),
       expiries(per_channel(counter_family(*registry, "verity_delivery_deadline_expiries_total",
                                           "Messages unconfirmed at their delivery deadline."))),
       fallbacks_family(counter_family(*registry, "verity_fallbacks_total",
@@ -144,22 +183,27 @@ struct metrics::impl {
                                     "Create requests retried, by class.")),
       twilio_family(counter_family(*registry, "verity_twilio_requests_total",
                                    "Twilio create requests, by result.")),
-      twilio_duration(histogram_family(*registry, "verity_twilio_request_duration_seconds",
-                                       "Duration of Twilio create requests.")
-                        .Add({}, twilio_buckets)),
+      twilio_duration(twilio_duration_family.add({})),
       errors_family(counter_family(*registry, "verity_twilio_errors_total",
                                    "Twilio error codes seen (other: not in PROTOCOL.md).")),
       other_error(errors_family.Add({{"code", "other"}})),
       callbacks_family(counter_family(*registry, "verity_callbacks_total",
                                       "Status callbacks, by result.")),
-      actors_family(prometheus::BuildGauge()
-                      .Name("verity_live_actors")
-                      .Help("Actors alive, by kind.")
-                      .Register(*registry)),
+      egress_in_flight(gauge_family(*registry, "verity_egress_in_flight",
+                                    "Twilio create requests on the wire.")
+                         .Add({})),
+      egress_queued(gauge_family(*registry, "verity_egress_queued",
+                                 "Twilio create requests waiting for their sender's pace.")
+                      .Add({})),
+      commit_duration(commit_duration_family.add({})),
+      commit_size(commit_size_family.add({})),
+      recovered_family(counter_family(*registry, "verity_recovered_verifications_total",
+                                      "In-flight verifications found at start, by result.")),
+      resumed(recovered_family.Add({{"result", "resumed"}})),
+      skipped(recovered_family.Add({{"result", "skipped"}})),
+      actors_family(gauge_family(*registry, "verity_live_actors", "Actors alive, by kind.")),
       http_family(counter_family(*registry, "verity_http_requests_total",
-                                 "HTTP requests, by route pattern and status code.")),
-      http_duration_family(histogram_family(*registry, "verity_http_request_duration_seconds",
-                                            "HTTP request duration, by route pattern.")) {
+                                 "HTTP requests, by route pattern and status code.")) {
     for (auto outcome : verification_outcomes)
       finished[static_cast<std::size_t>(outcome)] =
         &finished_family.Add({{"outcome", std::string(to_string(outcome))}});
@@ -175,6 +219,7 @@ struct metrics::impl {
                &retries_family.Add({{"class", "throttled"}}),
                &retries_family.Add({{"class", "server"}})};
     twilio_results = {&twilio_family.Add({{"result", "created"}}),
+                      &twilio_family.Add({{"result", "throttled"}}),
                       &twilio_family.Add({{"result", "refused"}}),
                       &twilio_family.Add({{"result", "unreachable"}})};
     for (auto code : known_twilio_error_codes())
@@ -194,25 +239,31 @@ struct metrics::impl {
   std::array<Counter*, channels.size()> sent;
   Family<Counter>& transitions_family;
   std::array<std::array<Counter*, delivery_status_count>, channels.size()> transitions{};
-  std::array<Histogram*, channels.size()> to_delivered;
-  std::array<Histogram*, channels.size()> to_read;
+  std::array<atomic_histogram*, channels.size()> to_delivered;
+  std::array<atomic_histogram*, channels.size()> to_read;
   std::array<Counter*, channels.size()> expiries;
   Family<Counter>& fallbacks_family;
   std::array<Counter*, delivery_status_count> fallbacks{}; ///< Failure statuses only.
   Family<Counter>& retries_family;
   std::array<Counter*, 3> retries{}; ///< By retry_class.
   Family<Counter>& twilio_family;
-  std::array<Counter*, 3> twilio_results{}; ///< created, refused, unreachable.
-  Histogram& twilio_duration;
+  std::array<Counter*, 4> twilio_results{}; ///< created, throttled, refused, unreachable.
+  atomic_histogram& twilio_duration;
   Family<Counter>& errors_family;
   Counter& other_error;
   std::map<std::uint32_t, Counter*> errors; ///< Filled at start, read-only afterwards.
   Family<Counter>& callbacks_family;
   std::array<Counter*, 4> callbacks{}; ///< By callback_result.
+  Gauge& egress_in_flight;
+  Gauge& egress_queued;
+  atomic_histogram& commit_duration;
+  atomic_histogram& commit_size;
+  Family<Counter>& recovered_family;
+  Counter& resumed;
+  Counter& skipped;
   Family<Gauge>& actors_family;
   std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
   Family<Counter>& http_family;
-  Family<Histogram>& http_duration_family;
   std::deque<std::pair<std::string, route_series>> routes; ///< Stable addresses.
   std::vector<exported_counter> exported;
 };
@@ -240,9 +291,9 @@ void metrics::delivery_changed(channel via, const delivery_state& before,
   if (after.current() != before.current())
     impl_->transitions[index][static_cast<std::size_t>(after.current())]->Increment();
   if (auto elapsed = newly_reached(delivery_status::delivered, before, after))
-    impl_->to_delivered[index]->Observe(*elapsed);
+    impl_->to_delivered[index]->observe(*elapsed);
   if (auto elapsed = newly_reached(delivery_status::read, before, after))
-    impl_->to_read[index]->Observe(*elapsed);
+    impl_->to_read[index]->observe(*elapsed);
 }
 
 void metrics::deadline_expired(channel via) {
@@ -260,9 +311,8 @@ void metrics::retry(retry_class kind) {
 
 void metrics::twilio_request(bool created, int http_status, std::uint32_t twilio_code,
                              std::chrono::steady_clock::duration elapsed) {
-  auto result = created ? 0 : http_status != 0 ? 1 : 2;
-  impl_->twilio_results[static_cast<std::size_t>(result)]->Increment();
-  impl_->twilio_duration.Observe(seconds(elapsed));
+  impl_->twilio_results[twilio_result_index(created, http_status)]->Increment();
+  impl_->twilio_duration.observe(seconds(elapsed));
   twilio_error(twilio_code);
 }
 
@@ -275,6 +325,21 @@ void metrics::twilio_error(std::uint32_t twilio_code) {
 
 void metrics::callback(callback_result result) {
   impl_->callbacks[static_cast<std::size_t>(result)]->Increment();
+}
+
+void metrics::egress_depth(std::size_t in_flight, std::size_t queued) {
+  impl_->egress_in_flight.Set(static_cast<double>(in_flight));
+  impl_->egress_queued.Set(static_cast<double>(queued));
+}
+
+void metrics::storage_commit(std::size_t requests, std::chrono::steady_clock::duration elapsed) {
+  impl_->commit_duration.observe(seconds(elapsed));
+  impl_->commit_size.observe(static_cast<double>(requests));
+}
+
+void metrics::recovered(std::size_t resumed, std::size_t skipped) {
+  impl_->resumed.Increment(static_cast<double>(resumed));
+  impl_->skipped.Increment(static_cast<double>(skipped));
 }
 
 void metrics::actor_started(actor_kind kind) {
@@ -309,6 +374,10 @@ void metrics::export_counter(std::string name, std::string help, std::function<d
 
 std::string metrics::text() const {
   auto families = impl_->registry->Collect();
+  for (const auto* histograms :
+       {&impl_->to_delivered_family, &impl_->to_read_family, &impl_->twilio_duration_family,
+        &impl_->commit_duration_family, &impl_->commit_size_family, &impl_->http_duration_family})
+    families.push_back(histograms->collect());
   for (const auto& exported : impl_->exported) {
     prometheus::ClientMetric sample;
     sample.counter.value = exported.read();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,8 +30,8 @@ enum class retry_class : std::uint8_t {
 /// main and shared by pointer; a null pointer records nothing (tests, benchmarks).
 ///
 /// Every label combination is created up front, so recording is a lock-free atomic add on a
-/// series held by reference (histograms take their own series' mutex, never a shared one). Only
-/// bounded labels exist: channel, status, outcome, reason, class, result, error code, route.
+/// series held by reference, histograms included (see atomic_histogram). Only bounded labels
+/// exist: channel, status, outcome, reason, class, result, error code, route.
 class metrics {
 public:
   /// The series of one route pattern: requests by status code and their duration.
@@ -65,8 +66,9 @@ public:
   /// A create request is retried.
   void retry(retry_class kind);
 
-  /// Twilio answered a create request (or did not: `http_status` 0) after `elapsed`.
-  /// `twilio_code` is Twilio's error code, 0 when none.
+  /// Twilio answered a create request (or did not: `http_status` 0) after `elapsed`: counted
+  /// as created, throttled (429), refused (another status) or unreachable. `twilio_code` is
+  /// Twilio's error code, 0 when none.
   void twilio_request(bool created, int http_status, std::uint32_t twilio_code,
                       std::chrono::steady_clock::duration elapsed);
 
@@ -75,6 +77,15 @@ public:
 
   /// A status callback was handled with `result`.
   void callback(callback_result result);
+
+  /// Egress now has `in_flight` create requests on the wire and `queued` waiting their turn.
+  void egress_depth(std::size_t in_flight, std::size_t queued);
+
+  /// A group commit of `requests` persist requests took `elapsed` (write and fsync).
+  void storage_commit(std::size_t requests, std::chrono::steady_clock::duration elapsed);
+
+  /// Recovery at start resumed `resumed` in-flight verifications and skipped `skipped`.
+  void recovered(std::size_t resumed, std::size_t skipped);
 
   /// An actor of `kind` started.
   void actor_started(actor_kind kind);

@@ -317,6 +317,16 @@ std::string number_prefix(std::string_view e164) {
   return "+" + std::string{digits.substr(0, std::min(digits.size(), code_length + 3))};
 }
 
+std::string country_prefix(std::string_view e164) {
+  if (!looks_like_e164(e164))
+    return std::string{e164};
+  auto digits = e164.substr(1);
+  auto code_length = country_code_length(digits);
+  if (code_length == 0)
+    return std::string{e164};
+  return "+" + std::string{digits.substr(0, code_length)};
+}
+
 std::string mask_phone(std::string_view e164) {
   if (is_whatsapp_address(e164)) {
     return std::string(whatsapp_prefix) + mask_number(strip_whatsapp_prefix(e164));

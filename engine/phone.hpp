@@ -54,6 +54,11 @@ bool is_whatsapp_address(std::string_view address);
 /// not E.164 is its own prefix.
 std::string number_prefix(std::string_view e164);
 
+/// The country calling code of an E.164 number with its '+' ("+15550100100" -> "+1",
+/// "+447400123456" -> "+44"): what per-country send limits count by. Input that is not E.164
+/// (or has no assigned country code) is its own key.
+std::string country_prefix(std::string_view e164);
+
 /// Masks a number for logs and API answers: the country code and the last four digits stay,
 /// every other digit becomes '*' ("+15550100100" -> "+1******0100"); at least two digits after
 /// the country code are always hidden ("+6831234" -> "+683**34"). A "whatsapp:" prefix is kept

@@ -3,11 +3,13 @@
 // CAF handles: include this only where the API is wired (app/engine_runner.cpp, tests).
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "actors/actors.hpp"
 #include "engine/config.hpp"
 #include "net/api_limits.hpp"
+#include "net/secret_store.hpp"
 
 namespace caf {
 class actor_system;
@@ -19,6 +21,8 @@ class metrics;
 
 namespace verity::net {
 
+class sim_inbox;
+
 /// Everything the API routes need from the rest of the process.
 struct api_context {
   caf::actor_system& system;                 ///< Runs the bridge's requesting actors.
@@ -29,6 +33,11 @@ struct api_context {
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
+  std::shared_ptr<sim_inbox> inbox{};        ///< The simulator's phones (demo page); null
+                                             ///< with real Twilio.
+  /// The API keys and Twilio tokens in force, replaced on reload; null: those of `settings`,
+  /// for the life of the routes.
+  std::shared_ptr<const secret_store> secrets = nullptr;
 };
 
 } // namespace verity::net

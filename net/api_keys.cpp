@@ -5,16 +5,19 @@
 
 namespace verity::net {
 
-api_key_checker::api_key_checker(std::vector<std::string> keys) : keys_(std::move(keys)) {
+api_key_checker::api_key_checker(std::shared_ptr<const secret_store> secrets)
+  : secrets_(std::move(secrets)) {
 }
 
 std::optional<std::size_t> api_key_checker::match(const http_request& request) const {
   auto token = bearer_token(request);
   if (token.empty())
     return std::nullopt;
+  auto secrets = secrets_->current();
+  const auto& keys = secrets->api_keys;
   std::optional<std::size_t> matched;
-  for (std::size_t i = 0; i < keys_.size(); ++i)
-    if (constant_time_equal(token, keys_[i]) && !matched)
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (constant_time_equal(token, keys[i]) && !matched)
       matched = i;
   return matched;
 }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "net/http_message.hpp"
+#include "net/secret_store.hpp"
 
 namespace verity::net {
 
@@ -13,14 +15,15 @@ namespace verity::net {
 /// comparing every key in constant time (no early exit), so timing reveals nothing about them.
 class api_key_checker {
 public:
-  /// A checker for `keys` (VERITY_API_KEYS); with none, every request is refused.
-  explicit api_key_checker(std::vector<std::string> keys);
+  /// A checker for the API keys `secrets` holds at each request (VERITY_API_KEYS, reloaded on
+  /// SIGHUP); with none, every request is refused.
+  explicit api_key_checker(std::shared_ptr<const secret_store> secrets);
 
   /// The index of the key the request presents, or nothing when it presents no valid key.
   std::optional<std::size_t> match(const http_request& request) const;
 
 private:
-  std::vector<std::string> keys_;
+  std::shared_ptr<const secret_store> secrets_;
 };
 
 /// 401 `unauthorized` with `WWW-Authenticate: Bearer`.

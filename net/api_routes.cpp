@@ -5,6 +5,7 @@
 #include "net/api_context.hpp"
 #include "net/api_v1_routes.hpp"
 #include "net/compat_routes.hpp"
+#include "net/demo_routes.hpp"
 #include "net/engine_client.hpp"
 #include "net/report_routes.hpp"
 #include "net/webhook_routes.hpp"
@@ -13,9 +14,11 @@ namespace verity::net {
 
 namespace {
 
-/// The tokens Twilio may sign with: the current one and, while rotating, the previous one.
-std::vector<std::string> auth_tokens(const twilio_settings& twilio) {
-  return {twilio.auth_token, twilio.auth_token_previous};
+/// The context's secret store, or one holding the configured secrets for good.
+std::shared_ptr<const secret_store> secrets_of(const api_context& context) {
+  if (context.secrets)
+    return context.secrets;
+  return std::make_shared<const secret_store>(rotating_secrets_of(context.settings));
 }
 
 } // namespace
@@ -24,14 +27,19 @@ void add_api_routes(router& routes, const api_context& context) {
   auto engine = std::make_shared<engine_client>(context);
   const auto& settings = context.settings;
   const auto& limits = context.limits;
+  auto secrets = secrets_of(context);
   add_api_v1_routes(routes, engine,
-                    {settings.api_keys, limits.idempotency_capacity, limits.idempotency_ttl});
-  add_report_routes(routes, engine, settings.api_keys);
+                    {secrets, limits.idempotency_capacity, limits.idempotency_ttl});
+  add_report_routes(routes, engine, secrets);
   add_compat_routes(routes, engine,
                     {settings.ip_limit, limits.compat_send_wait, limits.compat_index_capacity,
                      settings.code_ttl});
   add_webhook_routes(routes, engine,
-                     {settings.public_url, auth_tokens(settings.twilio), context.recorder});
+                     {settings.public_url, secrets, context.recorder});
+  if (settings.demo_enabled())
+    add_demo_routes(routes, engine,
+                    {settings.ip_limit, limits.idempotency_capacity, limits.idempotency_ttl,
+                     context.inbox});
 }
 
 } // namespace verity::net

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,7 @@
 #include "net/api_errors.hpp"
 #include "net/api_keys.hpp"
 #include "net/engine_client.hpp"
-#include "net/idempotency_store.hpp"
+#include "net/idempotency_keys.hpp"
 #include "net/json_views.hpp"
 #include "net/long_poll.hpp"
 #include "net/request_parsing.hpp"
@@ -24,7 +25,6 @@ namespace verity::net {
 namespace {
 
 using nlohmann::json;
-using clock = std::chrono::steady_clock;
 
 /// The region of numbers written without '+' when the request names no `country`.
 constexpr std::string_view default_region = "US";
@@ -35,13 +35,13 @@ constexpr std::size_t max_code_size = 32;
 /// What every v1 route shares.
 struct v1_state {
   v1_state(std::shared_ptr<engine_client> client, api_v1_settings settings)
-    : engine(std::move(client)), keys(std::move(settings.api_keys)),
-      idempotency(settings.idempotency_capacity, settings.idempotency_ttl) {
+    : engine(std::move(client)), keys(std::move(settings.secrets)),
+      idempotency(engine, settings.idempotency_capacity, settings.idempotency_ttl) {
   }
 
   std::shared_ptr<engine_client> engine;
   api_key_checker keys;
-  idempotency_store idempotency;
+  idempotency_keys idempotency;
 };
 
 using state_ptr = std::shared_ptr<v1_state>;
@@ -57,6 +57,16 @@ router::route_handler authenticated(state_ptr state, v1_handler handler) {
     if (!key)
       return respond(unauthorized_response());
     handler(state, *key, request, std::move(respond));
+  };
+}
+
+/// The caller number of open handlers: no API key has it, so their idempotency keys stay apart.
+constexpr std::size_t open_caller = std::numeric_limits<std::size_t>::max();
+
+/// `handler` for callers without an API key.
+router::route_handler open(state_ptr state, v1_handler handler) {
+  return [state = std::move(state), handler](const http_request& request, responder respond) {
+    handler(state, open_caller, request, std::move(respond));
   };
 }
 
@@ -158,21 +168,48 @@ tl::expected<verification_request, http_response> parse_start(const json& body) 
   return request;
 }
 
-/// Starts a verification; with `idempotency_key`, stores the answer or releases the key.
+/// A claimed idempotency key: scoped to the API key, with the fingerprint of the body.
+struct claimed_key {
+  std::string key;
+  std::string fingerprint;
+};
+
+/// Starts a verification; with `claimed`, stores the answer (durably, before answering) or
+/// releases the key.
 void start(const state_ptr& state, verification_request request,
-           std::optional<std::string> idempotency_key, responder respond) {
-  state->engine->start(std::move(request), [state, idempotency_key, respond](
+           std::optional<claimed_key> claimed, responder respond) {
+  state->engine->start(std::move(request), [state, claimed, respond](
                                              engine_result<verification_view> result) {
     if (!result) {
-      if (idempotency_key)
-        state->idempotency.release(*idempotency_key);
+      if (claimed)
+        state->idempotency.release(claimed->key);
       return respond(failure_response(result.error()));
     }
     auto answer = created_response(*result);
-    if (idempotency_key)
-      state->idempotency.complete(*idempotency_key, answer, clock::now());
-    respond(std::move(answer));
+    if (!claimed)
+      return respond(std::move(answer));
+    state->idempotency.complete(claimed->key, claimed->fingerprint, answer,
+                                [respond, answer] { respond(answer); });
   });
+}
+
+/// Answers a request whose idempotency key was claimed, or starts it.
+void on_claim(const state_ptr& state, verification_request request, claimed_key claimed,
+              engine_result<idempotency_claim> claim, responder respond) {
+  if (!claim)
+    return respond(failure_response(claim.error()));
+  switch (claim->outcome) {
+    case idempotency_outcome::proceed:
+      return start(state, std::move(request), std::move(claimed), std::move(respond));
+    case idempotency_outcome::replay:
+      return respond(std::move(claim->stored));
+    case idempotency_outcome::conflict:
+      return respond(error_response(409, "idempotency_conflict",
+                                    "This Idempotency-Key was used with another body."));
+    case idempotency_outcome::in_progress:
+      return respond(error_response(409, "idempotency_conflict",
+                                    "A request with this Idempotency-Key is still in progress."));
+  }
 }
 
 /// POST /v1/verifications.
@@ -191,20 +228,17 @@ void create_verification(const state_ptr& state, std::size_t key, const http_req
     return respond(invalid_field("Idempotency-Key", "Header 'Idempotency-Key' is too long."));
   // Keys are per API key; the fingerprint is the SHA-256 of the body re-serialised (sorted
   // keys, no whitespace), so formatting alone never makes a conflict.
-  auto scoped = std::to_string(key) + ":" + std::string(idempotency_key);
-  auto claim = state->idempotency.claim(scoped, twilio_body_sha256(to_body(*body)), clock::now());
-  switch (claim.outcome) {
-    case idempotency_outcome::proceed:
-      return start(state, std::move(*parsed), scoped, std::move(respond));
-    case idempotency_outcome::replay:
-      return respond(std::move(claim.stored));
-    case idempotency_outcome::conflict:
-      return respond(error_response(409, "idempotency_conflict",
-                                    "This Idempotency-Key was used with another body."));
-    case idempotency_outcome::in_progress:
-      return respond(error_response(409, "idempotency_conflict",
-                                    "A request with this Idempotency-Key is still in progress."));
-  }
+  claimed_key claimed{std::to_string(key) + ":" + std::string(idempotency_key),
+                      twilio_body_sha256(to_body(*body))};
+  auto scoped = claimed.key;
+  auto fingerprint = claimed.fingerprint;
+  state->idempotency.claim(
+    scoped, fingerprint,
+    [state, request = std::move(*parsed), claimed = std::move(claimed),
+     respond = std::move(respond)](engine_result<idempotency_claim> claim) mutable {
+      on_claim(state, std::move(request), std::move(claimed), std::move(claim),
+               std::move(respond));
+    });
 }
 
 /// The verification id in the path, or the 400 to answer.
@@ -327,6 +361,14 @@ void add_api_v1_routes(router& routes, std::shared_ptr<engine_client> engine,
   routes.add("GET", "/v1/verifications/{id}", authenticated(state, get_verification));
   routes.add("POST", "/v1/verifications/{id}/resend", authenticated(state, resend_verification));
   routes.add("POST", "/v1/verifications/{id}/check", authenticated(state, check_verification));
+}
+
+v1_verification_handlers open_v1_handlers(std::shared_ptr<engine_client> engine,
+                                          api_v1_settings settings) {
+  settings.secrets = std::make_shared<const secret_store>(rotating_secrets{});
+  auto state = std::make_shared<v1_state>(std::move(engine), std::move(settings));
+  return {open(state, create_verification), open(state, get_verification),
+          open(state, resend_verification), open(state, check_verification)};
 }
 
 } // namespace verity::net

@@ -15,7 +15,8 @@ namespace verity::net {
 /// Twilio SIDs rather than verification ids: the latest verification of each phone (for
 /// verify-code) and the verification of each message, by Twilio SID and by message id (for
 /// delivery-status). In memory, bounded, kept for the code's lifetime, as the seed app kept
-/// it; a restart forgets it. Thread-safe.
+/// it; a restart forgets it (delivery-status then finds the message in storage; verify-code
+/// by phone does not yet). Thread-safe.
 class compat_index {
 public:
   using clock = std::chrono::steady_clock;

@@ -195,14 +195,38 @@ json delivery_status_json(const message_record& message, const std::string& sid)
           {"timestamp", at ? json(format_time(*at)) : json(nullptr)}};
 }
 
-/// GET /api/referrals/delivery-status/{messageSid}.
-void delivery_status_route(const state_ptr& state, const http_request& request,
-                           responder respond) {
-  std::string sid(request.path_param("messageSid"));
-  auto id = state->index.by_message(sid, clock::now());
-  if (!id)
-    return respond(status_not_found(sid));
-  state->engine->get({*id, std::chrono::milliseconds{0}, std::nullopt},
+/// Receives the verification a stored message belongs to (nullopt when there is none).
+using found_verification = std::function<void(engine_result<std::optional<verification_id>>)>;
+
+/// Reads message `id` from storage and passes on its verification.
+void verification_of_message(const state_ptr& state, message_id id, found_verification found) {
+  state->engine->load_message(id, [found](engine_result<message_record> record) {
+    if (!record && record.error().code == ec::not_found)
+      return found(std::nullopt);
+    if (!record)
+      return found(tl::make_unexpected(record.error()));
+    found(std::optional{record->verification});
+  });
+}
+
+/// Finds the verification of a message named by its Twilio SID or message id in storage: for
+/// messages the in-memory index does not hold (dropped, or sent before a restart).
+void find_in_storage(const state_ptr& state, const std::string& sid, found_verification found) {
+  if (auto id = message_id::parse(sid))
+    return verification_of_message(state, *id, std::move(found));
+  state->engine->find_message(sid, [state, found](engine_result<message_id> id) {
+    if (!id && id.error().code == ec::not_found)
+      return found(std::nullopt);
+    if (!id)
+      return found(tl::make_unexpected(id.error()));
+    verification_of_message(state, *id, found);
+  });
+}
+
+/// Answers the delivery status of message `sid` of verification `id`.
+void answer_status(const state_ptr& state, const std::string& sid, verification_id id,
+                   responder respond) {
+  state->engine->get({id, std::chrono::milliseconds{0}, std::nullopt},
                      [sid, respond](engine_result<verification_view> view) {
                        if (!view && view.error().code == ec::not_found)
                          return respond(status_not_found(sid));
@@ -213,6 +237,24 @@ void delivery_status_route(const state_ptr& state, const http_request& request,
                            return respond(json_response(200, delivery_status_json(attempt, sid)));
                        respond(status_not_found(sid));
                      });
+}
+
+/// GET /api/referrals/delivery-status/{messageSid}.
+void delivery_status_route(const state_ptr& state, const http_request& request,
+                           responder respond) {
+  std::string sid(request.path_param("messageSid"));
+  if (auto id = state->index.by_message(sid, clock::now()))
+    return answer_status(state, sid, *id, std::move(respond));
+  if (!state->engine->reads_messages())
+    return respond(status_not_found(sid));
+  find_in_storage(state, sid, [state, sid, respond](
+                                engine_result<std::optional<verification_id>> found) {
+    if (!found)
+      return respond(seed_failure(status_flag, found.error()));
+    if (!*found)
+      return respond(status_not_found(sid));
+    answer_status(state, sid, **found, respond);
+  });
 }
 
 /// The seed's answer to a code check.

@@ -23,6 +23,10 @@ namespace {
 /// Responses larger than this are cut off with an error: no peer of ours sends that much.
 constexpr std::size_t max_response_body = 1024 * 1024;
 
+/// Finished easy handles kept for reuse at most: a reset handle keeps its buffers, where a fresh
+/// one allocates them again (malloc was the largest item of the simulator's profile).
+constexpr std::size_t max_idle_handles = 256;
+
 struct easy_deleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
@@ -227,7 +231,7 @@ struct curl_multi::impl : std::enable_shared_from_this<curl_multi::impl> {
 
   /// Adds a transfer to the multi handle (on the strand).
   void add(std::unique_ptr<transfer> t) {
-    t->easy.reset(curl_easy_init());
+    t->easy = reusable_handle();
     if (!t->easy)
       return fail(*t, "libcurl failed to create an easy handle");
     if (auto code = configure(*t); code != CURLE_OK)
@@ -236,6 +240,16 @@ struct curl_multi::impl : std::enable_shared_from_this<curl_multi::impl> {
     if (auto code = curl_multi_add_handle(multi.get(), easy); code != CURLM_OK)
       return fail(*t, curl_multi_strerror(code));
     transfers.emplace(easy, std::move(t));
+  }
+
+  /// A finished handle reset to its defaults, or a new one (null when libcurl cannot make one).
+  easy_handle reusable_handle() {
+    if (idle.empty())
+      return easy_handle{curl_easy_init()};
+    auto handle = std::move(idle.back());
+    idle.pop_back();
+    curl_easy_reset(handle.get());
+    return handle;
   }
 
   static void fail(transfer& t, std::string message) {
@@ -342,6 +356,8 @@ struct curl_multi::impl : std::enable_shared_from_this<curl_multi::impl> {
       transfers.erase(found);
       curl_multi_remove_handle(multi.get(), easy);
       complete(*done, result);
+      if (idle.size() < max_idle_handles)
+        idle.push_back(std::move(done->easy));
     }
   }
 
@@ -362,6 +378,7 @@ struct curl_multi::impl : std::enable_shared_from_this<curl_multi::impl> {
   asio::steady_timer timer;
   std::map<curl_socket_t, std::shared_ptr<socket_watch>> sockets;
   std::map<CURL*, std::unique_ptr<transfer>> transfers;
+  std::vector<easy_handle> idle; ///< Finished handles for reuse (see max_idle_handles).
   multi_handle multi;
 };
 

@@ -161,6 +161,32 @@ void engine_client::find_message(std::string twilio_sid, engine_callback<message
                                     atom::lookup::value, std::move(twilio_sid));
 }
 
+void engine_client::find_answer(std::string key,
+                                engine_callback<std::optional<idempotency_record>> done) {
+  if (!reads_messages())
+    return done(std::nullopt);
+  auto found = [done = std::move(done)](caf::expected<idempotency_record> result) {
+    if (result)
+      return done(std::optional{std::move(*result)});
+    auto failure = to_failure(result.error());
+    if (failure.code == ec::not_found)
+      return done(std::nullopt);
+    done(tl::make_unexpected(failure));
+  };
+  impl_->bridge.request<idempotency_record>(impl_->storage, impl_->timeout, std::move(found),
+                                            atom::lookup::value,
+                                            idempotency_query{std::move(key)});
+}
+
+void engine_client::store_answer(idempotency_record answer, engine_callback<acknowledged> done) {
+  if (!reads_messages())
+    return done(acknowledged{});
+  write_batch batch;
+  batch.answers.push_back(std::move(answer));
+  impl_->bridge.request<caf::ok_atom>(impl_->storage, impl_->timeout, adapt_ack(std::move(done)),
+                                      atom::persist::value, std::move(batch));
+}
+
 void engine_client::platform_stats(stats_query query, engine_callback<stats_report> done) {
   impl_->bridge.request<stats_report>(impl_->storage, impl_->timeout, adapt(std::move(done)),
                                       atom::stats::value, query);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <tl/expected.hpp>
@@ -71,6 +72,14 @@ public:
 
   /// Finds the message id of a Twilio SID in storage.
   void find_message(std::string twilio_sid, engine_callback<message_id> done);
+
+  /// Reads the stored answer of a scoped idempotency key, whatever its age: nullopt when there
+  /// is none (always, without a storage actor).
+  void find_answer(std::string key, engine_callback<std::optional<idempotency_record>> done);
+
+  /// Stores the answer to an idempotent request durably (at once without a storage actor,
+  /// which keeps nothing).
+  void store_answer(idempotency_record answer, engine_callback<acknowledged> done);
 
   /// Reads the platform's delivery statistics from storage.
   void platform_stats(stats_query query, engine_callback<stats_report> done);

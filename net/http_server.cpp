@@ -7,13 +7,18 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include "net/beast_request.hpp"
 #include "net/http_message.hpp"
@@ -26,6 +31,11 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+/// True when the client waits for "100 Continue" before it sends the body (RFC 9110 10.1.1).
+bool expects_continue(const http::request<http::string_body>& request) {
+  return request.version() >= 11 && beast::iequals(request[http::field::expect], "100-continue");
+}
 
 /// What every session shares with the listener.
 struct shared_state {
@@ -59,6 +69,29 @@ private:
     parser_.emplace();
     apply_limits(*parser_, shared_->limits);
     stream_.expires_after(shared_->limits.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  /// Answers "100 Continue" when the client waits for it, then reads the body (under the same
+  /// deadline as the head). A body over the limit is refused here, before the client sends it.
+  void on_header(beast::error_code ec) {
+    if (ec)
+      return on_read(ec);
+    if (!expects_continue(parser_->get()))
+      return read_body();
+    auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    http::async_write(stream_, *interim,
+                      [self = shared_from_this(), interim](beast::error_code sent, std::size_t) {
+                        if (sent)
+                          return self->close();
+                        self->read_body();
+                      });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -141,7 +174,7 @@ private:
 /// The listener: accepts connections and starts a session for each.
 struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   impl(asio::io_context& context, request_handler& handler, http_server_limits limits)
-    : io(context), acceptor(asio::make_strand(context)),
+    : io(context), acceptor(asio::make_strand(context)), retry_timer(acceptor.get_executor()),
       shared(std::make_shared<shared_state>(handler, limits)) {
   }
 
@@ -169,13 +202,36 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open())
       return;
-    if (!ec && shared->connections < shared->limits.max_connections)
+    if (ec)
+      return accept_later(ec);
+    accept_failing = false;
+    if (!shared->stopping && shared->connections < shared->limits.max_connections)
       std::make_shared<session>(std::move(socket), shared)->start();
     accept();
   }
 
+  /// Accepting failed, typically for want of file descriptors: the connection stays queued, so
+  /// accepting again at once would fail again at once, in a busy loop. Tries again after a
+  /// pause instead, and logs once per failing spell.
+  void accept_later(beast::error_code ec) {
+    if (!accept_failing)
+      spdlog::warn("HTTP server cannot accept connections: {}; retrying every {} ms",
+                   ec.message(), accept_retry.count());
+    accept_failing = true;
+    retry_timer.expires_after(accept_retry);
+    retry_timer.async_wait([self = shared_from_this()](beast::error_code waited) {
+      if (!waited)
+        self->accept();
+    });
+  }
+
+  /// The pause between two accepts while accepting fails.
+  static constexpr std::chrono::milliseconds accept_retry{100};
+
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer retry_timer;
+  bool accept_failing = false; ///< The last accept failed (guarded by the acceptor's strand).
   std::shared_ptr<shared_state> shared;
 };
 
@@ -198,6 +254,7 @@ void http_server::stop() {
   asio::dispatch(impl_->acceptor.get_executor(), [self = impl_] {
     beast::error_code ignored;
     self->acceptor.close(ignored);
+    self->retry_timer.cancel();
   });
 }
 

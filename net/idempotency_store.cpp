@@ -30,6 +30,12 @@ void idempotency_store::complete(const std::string& key, const http_response& an
     existing->answer = answer;
 }
 
+void idempotency_store::restore(const std::string& key, const std::string& fingerprint,
+                                const http_response& answer, clock::time_point written) {
+  std::lock_guard lock{mutex_};
+  entries_.put(key, {fingerprint, answer}, written);
+}
+
 void idempotency_store::release(const std::string& key) {
   std::lock_guard lock{mutex_};
   entries_.erase(key);

@@ -27,8 +27,9 @@ struct idempotency_claim {
 
 /// Idempotency keys of API v1 and the answers given to them, in memory: bounded (the oldest key
 /// is dropped first) and kept for a fixed time (24 h in production). Only successful answers
-/// are stored; a failed request releases its key so that the client can try again. A restart
-/// forgets every key (storage-backed keys will replace this). Thread-safe.
+/// are stored; a failed request releases its key so that the client can try again. It is the
+/// fast, in-process half of `idempotency_keys`, which keeps the answers durable too.
+/// Thread-safe.
 class idempotency_store {
 public:
   using clock = std::chrono::steady_clock;
@@ -42,6 +43,11 @@ public:
 
   /// Stores the answer to a claimed key: later claims with the same fingerprint replay it.
   void complete(const std::string& key, const http_response& answer, clock::time_point now);
+
+  /// Holds `answer` to a request with `fingerprint` under `key` (a stored answer found after a
+  /// restart), as if written at `written`, so that it expires when the stored one does.
+  void restore(const std::string& key, const std::string& fingerprint,
+               const http_response& answer, clock::time_point written);
 
   /// Forgets a claimed key whose request failed.
   void release(const std::string& key);

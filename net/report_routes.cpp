@@ -143,9 +143,9 @@ void get_phone_stats(const state_ptr& state, const http_request& request, respon
 } // namespace
 
 void add_report_routes(router& routes, std::shared_ptr<engine_client> engine,
-                       std::vector<std::string> api_keys) {
+                       std::shared_ptr<const secret_store> secrets) {
   auto state = std::make_shared<report_state>(
-    report_state{std::move(engine), api_key_checker{std::move(api_keys)}});
+    report_state{std::move(engine), api_key_checker{std::move(secrets)}});
   routes.add("GET", "/v1/messages/{id}", authenticated(state, get_message));
   routes.add("GET", "/v1/stats", authenticated(state, get_stats));
   routes.add("GET", "/v1/phones/{e164}/stats", authenticated(state, get_phone_stats));

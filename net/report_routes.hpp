@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "net/secret_store.hpp"
+
 namespace verity::net {
 
 class engine_client;
@@ -15,6 +17,6 @@ class router;
 /// (1..90, default 7), read from storage's counters and phone index. Each answers 501
 /// `not_implemented` while no storage actor is wired.
 void add_report_routes(router& routes, std::shared_ptr<engine_client> engine,
-                       std::vector<std::string> api_keys);
+                       std::shared_ptr<const secret_store> secrets);
 
 } // namespace verity::net

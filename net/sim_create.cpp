@@ -147,6 +147,7 @@ tl::expected<create_request, twilio_error> check_create(const form_params& param
   r.messaging_service_sid = param(params, "MessagingServiceSid");
   r.body = param(params, "Body");
   r.content_sid = param(params, "ContentSid");
+  r.content_variables = param(params, "ContentVariables");
   r.status_callback = param(params, "StatusCallback");
   r.whatsapp = is_whatsapp_address(r.to);
   if (r.to.empty())

@@ -41,6 +41,7 @@ struct create_request {
   std::string messaging_service_sid; ///< Or "".
   std::string body;                  ///< Or "".
   std::string content_sid;           ///< Or "".
+  std::string content_variables;     ///< ContentVariables as sent, or "".
   std::string status_callback;       ///< Or "".
   bool whatsapp = false;
 };

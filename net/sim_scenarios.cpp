@@ -7,7 +7,7 @@ namespace verity::net {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, sim_scenario>, 9> number_table = {{
+constexpr std::array<std::pair<std::string_view, sim_scenario>, 11> number_table = {{
   {"0001", sim_scenario::never_delivered},
   {"0002", sim_scenario::not_on_whatsapp},
   {"0003", sim_scenario::needs_template},
@@ -17,6 +17,8 @@ constexpr std::array<std::pair<std::string_view, sim_scenario>, 9> number_table 
   {"0007", sim_scenario::duplicate_callbacks},
   {"0008", sim_scenario::out_of_order},
   {"0009", sim_scenario::callback_first},
+  {"0010", sim_scenario::slow_answer},
+  {"0011", sim_scenario::throttle_burst},
 }};
 
 /// The callbacks of a delivered message: sent, delivered, and read on WhatsApp.
@@ -60,7 +62,9 @@ std::vector<planned_callback> callbacks_of(sim_scenario scenario, const sim_requ
     case sim_scenario::normal:
     case sim_scenario::throttled:
     case sim_scenario::callback_first:
+    case sim_scenario::slow_answer:
     case sim_scenario::invalid_number:
+    case sim_scenario::throttle_burst:
       return delivered_path(kind.whatsapp);
   }
   return delivered_path(kind.whatsapp);
@@ -80,6 +84,8 @@ std::string_view sim_scenario_table() {
          "  0007  every callback sent twice\n"
          "  0008  delivered arrives before sent\n"
          "  0009  the first callback arrives before the 201 response\n"
+         "  0010  the 201 comes only after --slow-ms, then delivered\n"
+         "  0011  429 (20429), and so is every create request for the next --burst-ms\n"
          "  other sent, delivered (and read on WhatsApp); or, by rate: undelivered 30003\n"
          "        (--fail-rate), never delivered (--timeout-rate), 429 (--throttle-rate)\n";
 }
@@ -94,19 +100,22 @@ std::optional<sim_scenario> scenario_for_number(std::string_view e164) {
   return std::nullopt;
 }
 
-sim_plan plan_scenario(sim_scenario scenario, const sim_request_kind& kind) {
+sim_plan plan_scenario(sim_scenario scenario, const sim_request_kind& kind,
+                       std::chrono::milliseconds slow_delay) {
   sim_plan plan;
   if (scenario == sim_scenario::invalid_number) {
     plan.http_status = 400;
     plan.error_code = 21211;
     return plan;
   }
-  if (scenario == sim_scenario::throttled) {
+  if (scenario == sim_scenario::throttled || scenario == sim_scenario::throttle_burst) {
     plan.http_status = 429;
     plan.error_code = 20429;
     return plan;
   }
   plan.callback_first = scenario == sim_scenario::callback_first;
+  if (scenario == sim_scenario::slow_answer)
+    plan.answer_delay = slow_delay;
   if (kind.via_service)
     plan.callbacks.push_back({delivery_status::queued});
   for (const auto& callback : callbacks_of(scenario, kind))
@@ -117,13 +126,18 @@ sim_plan plan_scenario(sim_scenario scenario, const sim_request_kind& kind) {
 sim_director::sim_director(sim_mix mix, std::uint64_t seed)
   : mix_(mix), random_(seed != 0 ? seed : std::random_device{}()) {}
 
-sim_plan sim_director::decide(const std::string& e164, const sim_request_kind& kind) {
-  return plan_scenario(choose(e164), kind);
+sim_plan sim_director::decide(const std::string& e164, const sim_request_kind& kind,
+                              clock::time_point now) {
+  return plan_scenario(choose(e164, now), kind, mix_.slow_delay);
 }
 
-sim_scenario sim_director::choose(const std::string& e164) {
+sim_scenario sim_director::choose(const std::string& e164, clock::time_point now) {
   std::lock_guard lock{mutex_};
+  if (now < throttled_until_)
+    return sim_scenario::throttled;
   auto scripted = scenario_for_number(e164);
+  if (scripted == sim_scenario::throttle_burst)
+    throttled_until_ = now + mix_.burst;
   if (scripted == sim_scenario::throttled) {
     auto& tries = tries_[e164];
     if (tries >= mix_.throttle_tries)

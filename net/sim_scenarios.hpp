@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -25,6 +26,9 @@
 /// | 0007       | any             | every callback is sent twice                                |
 /// | 0008       | any             | `delivered` arrives before `sent` (then `read` on WhatsApp) |
 /// | 0009       | any             | the first callback arrives before the 201 response          |
+/// | 0010       | any             | the 201 comes only after `--slow-ms` (then delivered)       |
+/// | 0011       | any             | HTTP 429 (20429), and so is every create request of the     |
+/// |            |                 | account for the next `--burst-ms`: a burst of throttling    |
 /// | otherwise  | any             | `sent`, `delivered`, then `read` on WhatsApp; or, by rate,  |
 /// |            |                 | undelivered 30003 (`--fail-rate`), never delivered          |
 /// |            |                 | (`--timeout-rate`), synchronous 429 (`--throttle-rate`)     |
@@ -45,6 +49,8 @@ enum class sim_scenario {
   duplicate_callbacks, ///< Each callback twice.
   out_of_order,        ///< Delivered before sent.
   callback_first,      ///< First callback before the 201 response.
+  slow_answer,         ///< The 201 comes late.
+  throttle_burst,      ///< 429, and the whole account throttled for a while.
 };
 
 /// The table above as text, for `verity-twilio-sim --help`.
@@ -60,6 +66,8 @@ struct sim_mix {
   double timeout_rate = 0;        ///< Share never delivered.
   double throttle_rate = 0;       ///< Share answered 429 at once.
   std::uint32_t throttle_tries = 2; ///< Tries a "...0006" number is throttled before success.
+  std::chrono::milliseconds slow_delay{15'000}; ///< How late a "...0010" number's 201 comes.
+  std::chrono::milliseconds burst{1'000}; ///< How long a "...0011" request throttles the account.
 };
 
 /// One status callback of a plan.
@@ -74,6 +82,7 @@ struct sim_plan {
   int http_status = 201;          ///< 201, or the synchronous error's status.
   std::uint32_t error_code = 0;   ///< The synchronous error's code.
   bool callback_first = false;    ///< Answer only once the first callback was answered.
+  std::chrono::milliseconds answer_delay{0}; ///< Hold the 201 this long, callbacks after it.
   std::vector<planned_callback> callbacks; ///< In the order they are sent.
 };
 
@@ -84,26 +93,31 @@ struct sim_request_kind {
   bool via_service = false;   ///< MessagingServiceSid was given (initial status `accepted`).
 };
 
-/// The plan of `scenario` for a request of `kind`.
-sim_plan plan_scenario(sim_scenario scenario, const sim_request_kind& kind);
+/// The plan of `scenario` for a request of `kind`; `slow_delay` is how late a slow answer is.
+sim_plan plan_scenario(sim_scenario scenario, const sim_request_kind& kind,
+                       std::chrono::milliseconds slow_delay = std::chrono::milliseconds{0});
 
-/// Chooses plans: the number table first, then the rates (seeded, so a run repeats). Counts
-/// tries of throttled numbers. Thread-safe.
+/// Chooses plans: a throttling burst in progress first, then the number table, then the rates
+/// (seeded, so a run repeats). Counts tries of throttled numbers. Thread-safe.
 class sim_director {
 public:
+  /// The clock bursts are timed on.
+  using clock = std::chrono::steady_clock;
+
   /// `seed` 0 picks a random seed.
   sim_director(sim_mix mix, std::uint64_t seed);
 
-  /// The plan for a request to `e164` (no "whatsapp:").
-  sim_plan decide(const std::string& e164, const sim_request_kind& kind);
+  /// The plan for a request to `e164` (no "whatsapp:") arriving at `now`.
+  sim_plan decide(const std::string& e164, const sim_request_kind& kind, clock::time_point now);
 
 private:
-  sim_scenario choose(const std::string& e164);
+  sim_scenario choose(const std::string& e164, clock::time_point now);
 
   sim_mix mix_;
   std::mutex mutex_;
   std::mt19937_64 random_;                     ///< Guarded by mutex_.
   std::map<std::string, std::uint32_t> tries_; ///< Guarded by mutex_: throttled numbers.
+  clock::time_point throttled_until_{};        ///< Guarded by mutex_: end of the burst.
 };
 
 } // namespace verity::net

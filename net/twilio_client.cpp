@@ -98,6 +98,8 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
     for (auto number : pacer.take_ready(now))
       start(number);
     schedule(now);
+    if (settings.recorder != nullptr)
+      settings.recorder->egress_depth(pacer.in_flight(), pacer.queued());
   }
 
   void start(std::uint64_t number) {
@@ -163,6 +165,14 @@ void twilio_client::create(outbound_message message, completion done) {
     if (auto me = self.lock())
       me->submit(std::move(message), std::move(done));
   });
+}
+
+void twilio_client::set_auth_token(std::string auth_token) {
+  asio::post(impl_->strand,
+             [self = std::weak_ptr<impl>{impl_}, auth_token = std::move(auth_token)]() mutable {
+               if (auto me = self.lock())
+                 me->settings.account.auth_token = std::move(auth_token);
+             });
 }
 
 } // namespace verity::net

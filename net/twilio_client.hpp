@@ -54,6 +54,10 @@ public:
   /// Requests that arrive together start together.
   void create(outbound_message message, completion done);
 
+  /// Authenticates every request built from now on with `auth_token` (a rotated Twilio token).
+  /// Thread-safe, never blocks; requests already queued keep the token they were built with.
+  void set_auth_token(std::string auth_token);
+
 private:
   struct impl;
   std::shared_ptr<impl> impl_;

@@ -1,10 +1,15 @@
 #include "net/twilio_simulator.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "engine/phone.hpp"
@@ -46,6 +51,20 @@ twilio_error planned_error(const sim_plan& plan, const create_request& request) 
     return {plan.http_status, plan.error_code,
             "The 'To' number " + request.to + " is not a valid phone number."};
   return {plan.http_status, plan.error_code, "Too Many Requests"};
+}
+
+/// True when `plan` reports the message delivered at some point.
+bool delivers(const sim_plan& plan) {
+  return std::any_of(plan.callbacks.begin(), plan.callbacks.end(), [](const auto& callback) {
+    return callback.status == delivery_status::delivered;
+  });
+}
+
+/// The message as the recipient's phone shows it.
+sim_inbox_message as_received(const create_request& request) {
+  auto text = request.content_sid.empty() ? request.body
+                                          : render_otp_template(request.content_variables);
+  return {request.whatsapp, std::move(text)};
 }
 
 /// The address a message goes out from.
@@ -94,7 +113,7 @@ struct twilio_simulator::impl final : request_handler {
   void create(create_request request, responder respond) {
     sim_request_kind kind{request.whatsapp, !request.content_sid.empty(),
                           !request.messaging_service_sid.empty()};
-    auto plan = director.decide(request.to_e164, kind);
+    auto plan = director.decide(request.to_e164, kind, std::chrono::steady_clock::now());
     if (plan.http_status != 201)
       return refuse(respond, planned_error(plan, request));
     sim_message message{random_sid("SM"), settings.account_sid, std::move(request), "",
@@ -102,17 +121,53 @@ struct twilio_simulator::impl final : request_handler {
                         std::chrono::system_clock::now()};
     message.from = sender_for(message.request);
     ++created;
+    remember(message.request);
+    if (settings.inbox && delivers(plan))
+      settings.inbox->deliver(message.sid, as_received(message.request),
+                              std::chrono::steady_clock::now());
     spdlog::debug("simulator created {} to {}", message.sid, mask_phone(message.request.to_e164));
-    http_response answer{201, "application/json", message_resource_json(message), {}};
+    if (plan.answer_delay > std::chrono::milliseconds{0})
+      return answer_later(std::move(message), std::move(plan), std::move(respond));
+    answer(std::move(message), std::move(plan), std::move(respond));
+  }
+
+  /// Answers 201 once the plan's delay has passed, without holding up other requests.
+  void answer_later(sim_message message, sim_plan plan, responder respond) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, plan.answer_delay);
+    timer->async_wait([this, timer, message = std::move(message), plan = std::move(plan),
+                       respond = std::move(respond)](const boost::system::error_code& ec) mutable {
+      if (!ec)
+        answer(std::move(message), std::move(plan), std::move(respond));
+    });
+  }
+
+  /// Answers 201 and plays the callbacks, the first one before the answer when asked.
+  void answer(sim_message message, sim_plan plan, responder respond) {
+    http_response created_answer{201, "application/json", message_resource_json(message), {}};
     if (message.request.status_callback.empty())
-      return respond(std::move(answer));
+      return respond(std::move(created_answer));
     if (plan.callback_first) {
       callbacks.play(std::move(message), std::move(plan.callbacks),
-                     [respond = std::move(respond), answer = std::move(answer)] { respond(answer); });
+                     [respond = std::move(respond), created_answer = std::move(created_answer)] {
+                       respond(created_answer);
+                     });
       return;
     }
-    respond(std::move(answer));
+    respond(std::move(created_answer));
     callbacks.play(std::move(message), std::move(plan.callbacks));
+  }
+
+  /// Keeps `request`'s Body as its number's latest, forgetting the oldest number when full.
+  void remember(const create_request& request) {
+    std::lock_guard lock{inbox_mutex};
+    auto [entry, added] = inbox.insert_or_assign(request.to_e164, request.body);
+    if (!added)
+      return;
+    inbox_order.push_back(entry->first);
+    if (inbox_order.size() > inbox_capacity) {
+      inbox.erase(inbox_order.front());
+      inbox_order.pop_front();
+    }
   }
 
   twilio_simulator_settings settings;
@@ -124,6 +179,9 @@ struct twilio_simulator::impl final : request_handler {
   std::thread runner;
   std::atomic<std::uint64_t> created{0};
   std::atomic<std::uint64_t> refused{0};
+  mutable std::mutex inbox_mutex;
+  std::map<std::string, std::string> inbox; ///< Latest Body by number; guarded by inbox_mutex.
+  std::deque<std::string> inbox_order;      ///< Numbers in `inbox`, oldest first; same guard.
 };
 
 twilio_simulator::twilio_simulator(twilio_simulator_settings settings)
@@ -153,6 +211,14 @@ std::string twilio_simulator::base_url() const {
   const auto& host = impl_->settings.host;
   auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return "http://" + shown + ":" + std::to_string(port());
+}
+
+std::optional<std::string> twilio_simulator::last_body(const std::string& e164) const {
+  std::lock_guard lock{impl_->inbox_mutex};
+  auto found = impl_->inbox.find(e164);
+  if (found == impl_->inbox.end())
+    return std::nullopt;
+  return found->second;
 }
 
 sim_stats twilio_simulator::stats() const {

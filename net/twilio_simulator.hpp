@@ -1,10 +1,13 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/sim_callbacks.hpp"
+#include "net/sim_inbox.hpp"
 #include "net/sim_scenarios.hpp"
 
 namespace verity::net {
@@ -18,6 +21,8 @@ struct twilio_simulator_settings {
   sim_latency latency;            ///< Time between two callbacks of a message.
   sim_mix mix;                    ///< Outcome rates for numbers the table does not script.
   std::uint64_t seed = 0;         ///< Seeds outcomes and latencies; 0 picks a random seed.
+  /// Where messages it will report delivered are kept for the demo page; null: nowhere.
+  std::shared_ptr<sim_inbox> inbox;
 };
 
 /// What a simulator has done so far.
@@ -59,6 +64,14 @@ public:
 
   /// The counts so far.
   sim_stats stats() const;
+
+  /// The Body of the latest message created to `e164` (canonical E.164, no "whatsapp:"), as the
+  /// phone would show it: lets a test read the code it was sent. Only the latest
+  /// `inbox_capacity` numbers are remembered; nothing for an older or unknown one.
+  std::optional<std::string> last_body(const std::string& e164) const;
+
+  /// How many numbers `last_body` remembers.
+  static constexpr std::size_t inbox_capacity = 1024;
 
 private:
   struct impl;

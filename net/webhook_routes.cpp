@@ -65,7 +65,7 @@ tl::expected<form_params, http_response> signed_form(const webhook_settings& set
     return tl::make_unexpected(
       error_response(400, "invalid_request", "The form body is malformed: " + params.error()));
   if (!validate_twilio_signature(signature, settings.public_url + request.target, *params,
-                                 request.body, settings.auth_tokens))
+                                 request.body, settings.secrets->current()->callback_tokens()))
     return tl::make_unexpected(
       error_response(403, "invalid_signature", "The X-Twilio-Signature does not match."));
   return std::move(*params);

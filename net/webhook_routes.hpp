@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "net/secret_store.hpp"
+
 namespace verity {
 class metrics;
 } // namespace verity
@@ -16,7 +18,7 @@ class router;
 /// What the Twilio webhooks need besides the engine.
 struct webhook_settings {
   std::string public_url;               ///< VERITY_PUBLIC_URL: signatures cover it + the target.
-  std::vector<std::string> auth_tokens; ///< The current and, while rotating, previous token.
+  std::shared_ptr<const secret_store> secrets; ///< The Twilio tokens signatures may use.
   metrics* recorder = nullptr;          ///< Counts callbacks refused for their signature.
 };
 

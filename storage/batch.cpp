@@ -104,6 +104,10 @@ void add(batch_writer& out, const phone_record& record) {
   out.put(column_family::phones, phone_key(record.phone), encode(record));
 }
 
+void add(batch_writer& out, const idempotency_record& record) {
+  out.put(column_family::idempotency, idempotency_key(record.key), encode(record));
+}
+
 } // namespace
 
 tl::expected<void, std::string> validate(const write_batch& batch) {
@@ -122,6 +126,9 @@ tl::expected<void, std::string> validate(const write_batch& batch) {
   for (const auto& record : batch.phones)
     if (record.phone.empty())
       return tl::unexpected(std::string{"a phone record has no phone"});
+  for (const auto& record : batch.answers)
+    if (record.key.empty())
+      return tl::unexpected(std::string{"an idempotency answer has no key"});
   return {};
 }
 
@@ -139,6 +146,8 @@ tl::expected<void, std::string> append(database& db, const write_batch& batch,
     add(writer, batch.messages[i], *previous);
   }
   for (const auto& record : batch.phones)
+    add(writer, record);
+  for (const auto& record : batch.answers)
     add(writer, record);
   return writer.result();
 }

@@ -19,7 +19,7 @@ namespace verity::storage {
 using pending_messages = std::map<message_id, message_record>;
 
 /// Checks what a write batch must hold before it is stored: set ids, a verification id on
-/// every message, a phone on every verification and phone record. Returns why not.
+/// every message, a phone on every verification and phone record, a key on every answer. Returns why not.
 [[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
 
 /// Appends the writes of `batch` to `out`:
@@ -32,7 +32,8 @@ using pending_messages = std::map<message_id, message_record>;
 ///   counters get the difference between its counts and those of the version it replaces
 ///   (found earlier in `batch`, else in `pending`, else read from `db`), so that repeated and
 ///   out-of-order states count once;
-/// - a phone record goes to `phones`.
+/// - a phone record goes to `phones`;
+/// - an idempotency answer goes to `idempotency` under its scoped key.
 /// Returns RocksDB's reason when reading a replaced message fails or `out` refuses a write
 /// (then `out` holds part of the batch: callers wrap this call in a save point).
 [[nodiscard]] tl::expected<void, std::string> append(database& db, const write_batch& batch,

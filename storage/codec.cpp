@@ -21,6 +21,9 @@ constexpr auto max_size = std::numeric_limits<std::size_t>::max();
 /// Bytes of one message id in a verification's list.
 constexpr std::size_t id_size = 16;
 
+/// Fewest bytes of one header: two empty texts.
+constexpr std::size_t min_header_size = 2;
+
 /// Fewest bytes of one seen status: status, time and error code of one byte each.
 constexpr std::size_t min_seen_size = 3;
 
@@ -191,6 +194,41 @@ tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes) {
   record.recent_sends.reserve(sends);
   for (std::size_t i = 0; i < sends; ++i)
     record.recent_sends.push_back(in.time());
+  return in.finish(std::move(record));
+}
+
+std::string encode(const idempotency_record& record) {
+  auto out = versioned_writer();
+  out.text(record.key);
+  out.text(record.fingerprint);
+  out.time(record.created_at);
+  out.varint(record.status);
+  out.text(record.content_type);
+  out.text(record.body);
+  out.varint(record.headers.size());
+  for (const auto& [name, value] : record.headers) {
+    out.text(name);
+    out.text(value);
+  }
+  return std::move(out).take();
+}
+
+tl::expected<idempotency_record, decode_error> decode_idempotency(std::string_view bytes) {
+  byte_reader in{bytes};
+  read_version(in);
+  idempotency_record record;
+  record.key = in.text();
+  record.fingerprint = in.text();
+  record.created_at = in.time();
+  record.status = static_cast<std::uint16_t>(in.varint(max_u16));
+  record.content_type = in.text();
+  record.body = in.text();
+  auto headers = in.count(min_header_size, max_size);
+  record.headers.reserve(headers);
+  for (std::size_t i = 0; i < headers; ++i) {
+    auto name = in.text();
+    record.headers.emplace_back(std::move(name), in.text());
+  }
   return in.finish(std::move(record));
 }
 

@@ -6,6 +6,7 @@
 
 #include <tl/expected.hpp>
 
+#include "actors/messages.hpp"
 #include "engine/verification.hpp"
 
 /// The stored form of Verity's records: compact binary, first byte the format version.
@@ -22,6 +23,8 @@
 /// - phone: version, phone, opted_out, window flag [+ window end], whatsapp_unreachable,
 ///   recent-send count, recent sends.
 /// - history value: version, error code.
+/// - idempotency answer: version, key, fingerprint, created_at, status, content type, body,
+///   header count, headers (name, value).
 /// Decoders accept exactly what the encoders write: any truncation, unknown version, value out
 /// of range or trailing byte is an error naming the offset, never a crash or an overread.
 namespace verity::storage {
@@ -41,6 +44,9 @@ using decode_error = std::string;
 /// The stored form of a phone record.
 [[nodiscard]] std::string encode(const phone_record& record);
 
+/// The stored form of an idempotency answer.
+[[nodiscard]] std::string encode(const idempotency_record& record);
+
 /// The stored value of one history entry: the error code that came with the status.
 [[nodiscard]] std::string encode_history_value(std::uint32_t error_code);
 
@@ -53,6 +59,10 @@ decode_verification(std::string_view bytes);
 
 /// Reads a phone record written by `encode`.
 [[nodiscard]] tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes);
+
+/// Reads an idempotency answer written by `encode`.
+[[nodiscard]] tl::expected<idempotency_record, decode_error>
+decode_idempotency(std::string_view bytes);
 
 /// Reads a history value written by `encode_history_value`.
 [[nodiscard]] tl::expected<std::uint32_t, decode_error>

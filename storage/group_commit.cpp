@@ -1,14 +1,18 @@
 #include "storage/group_commit.hpp"
 
+#include <chrono>
+
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "engine/metrics.hpp"
 #include "storage/batch.hpp"
 
 namespace verity::storage {
 
-group_commit::group_commit(database& db, bool sync, storage_stats& stats)
-  : db_(db), sync_(sync), stats_(stats), batch_(std::make_unique<rocksdb::WriteBatch>()) {
+group_commit::group_commit(database& db, bool sync, storage_stats& stats, metrics* recorder)
+  : db_(db), sync_(sync), stats_(stats), recorder_(recorder),
+    batch_(std::make_unique<rocksdb::WriteBatch>()) {
 }
 
 group_commit::~group_commit() = default;
@@ -32,7 +36,10 @@ tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
 tl::expected<void, std::string> group_commit::commit() {
   rocksdb::WriteOptions options;
   options.sync = sync_;
+  auto started = std::chrono::steady_clock::now();
   auto status = db_.db().Write(options, batch_.get());
+  if (recorder_ != nullptr)
+    recorder_->storage_commit(requests_, std::chrono::steady_clock::now() - started);
   stats_.requests += requests_;
   batch_->Clear();
   pending_.clear();

@@ -21,8 +21,9 @@ namespace verity::storage {
 /// with a single (fsynced) write: one disk flush acknowledges the whole group.
 class group_commit {
 public:
-  /// Writes to `db`, fsyncing each commit when `sync`, counting into `stats`.
-  group_commit(database& db, bool sync, storage_stats& stats);
+  /// Writes to `db`, fsyncing each commit when `sync`, counting into `stats` and, unless null,
+  /// timing each commit in `recorder`.
+  group_commit(database& db, bool sync, storage_stats& stats, metrics* recorder = nullptr);
   ~group_commit();
   group_commit(const group_commit&) = delete;
   group_commit& operator=(const group_commit&) = delete;
@@ -42,6 +43,7 @@ private:
   database& db_;
   bool sync_;
   storage_stats& stats_;
+  metrics* recorder_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   std::size_t requests_ = 0;
   pending_messages pending_; ///< The group's messages, to count the next change of each.

@@ -92,6 +92,10 @@ std::string phone_key(std::string_view phone) {
   return std::string{phone};
 }
 
+std::string idempotency_key(std::string_view scoped_key) {
+  return std::string{scoped_key};
+}
+
 std::optional<verification_id> parse_verification_key(std::string_view key) {
   return read_id<id_kind::verification>(key);
 }

@@ -38,6 +38,9 @@ inline constexpr std::size_t created_key_size = time_key_size + 16;
 /// Key of a phone record: the E.164 text.
 [[nodiscard]] std::string phone_key(std::string_view phone);
 
+/// Key of a stored idempotency answer: its scoped key.
+[[nodiscard]] std::string idempotency_key(std::string_view scoped_key);
+
 /// What a `stats` counter counts. Never reorder: the values are stored.
 enum class stat_metric : std::uint8_t {
   total,          ///< Messages created.

@@ -47,6 +47,9 @@ reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
     [db](atom::lookup, const std::string& sid) -> caf::result<message_id> {
       return answer(read_sid(*db, sid), [&] { return "the message of SID " + sid; });
     },
+    [db](atom::lookup, const idempotency_query& query) -> caf::result<idempotency_record> {
+      return answer(read_idempotency(*db, query.key), [] { return "an idempotency answer"; });
+    },
     [db](atom::phone, const std::string& phone) -> caf::result<phone_record> {
       auto found = read_phone(*db, phone);
       if (found && !*found) {

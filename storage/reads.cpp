@@ -97,4 +97,9 @@ read_result<phone_record> read_phone(database& db, std::string_view phone) {
   return get_decoded(db, column_family::phones, phone_key(phone), decode_phone);
 }
 
+read_result<idempotency_record> read_idempotency(database& db, std::string_view scoped_key) {
+  return get_decoded(db, column_family::idempotency, idempotency_key(scoped_key),
+                     decode_idempotency);
+}
+
 } // namespace verity::storage

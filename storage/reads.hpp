@@ -6,6 +6,7 @@
 
 #include <tl/expected.hpp>
 
+#include "actors/messages.hpp"
 #include "engine/verification.hpp"
 #include "storage/database.hpp"
 
@@ -40,5 +41,9 @@ using read_result = tl::expected<std::optional<T>, std::string>;
 
 /// Reads the stored record of a phone (E.164).
 [[nodiscard]] read_result<phone_record> read_phone(database& db, std::string_view phone);
+
+/// Reads the stored answer of a scoped idempotency key, whatever its age.
+[[nodiscard]] read_result<idempotency_record> read_idempotency(database& db,
+                                                               std::string_view scoped_key);
 
 } // namespace verity::storage

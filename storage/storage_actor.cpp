@@ -27,6 +27,9 @@ storage_actor::behavior_type front(storage_actor::pointer self, const writer_act
     [self, reader](atom::lookup, std::string& sid) {
       return self->delegate(reader, atom::lookup::value, std::move(sid));
     },
+    [self, reader](atom::lookup, idempotency_query& query) {
+      return self->delegate(reader, atom::lookup::value, std::move(query));
+    },
     [self, reader](atom::phone, std::string& phone) {
       return self->delegate(reader, atom::phone::value, std::move(phone));
     },

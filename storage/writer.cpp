@@ -12,6 +12,7 @@
 
 #include "storage/batch.hpp"
 #include "storage/group_commit.hpp"
+#include "storage/idempotency_retention.hpp"
 #include "storage/retention.hpp"
 
 namespace verity::storage {
@@ -32,8 +33,9 @@ public:
   writer_state(database& db, const storage_settings& settings)
     : db_(db),
       settings_(settings),
-      group_(db, settings.sync, *settings.stats),
+      group_(db, settings.sync, *settings.stats, settings.recorder),
       retention_(settings.retention, settings.retention_batch, settings.sync),
+      answers_retention_(settings.idempotency_lifetime, settings.retention_batch, settings.sync),
       retention_due_(steady::now() + settings.retention_interval) {
   }
 
@@ -80,30 +82,47 @@ public:
     return std::max(left, std::chrono::milliseconds{0});
   }
 
-  /// Runs one retention step if a pass is due or under way.
+  /// Runs one retention step if a pass is due or under way: of the verifications until they
+  /// are done, then of the idempotency answers (the first one in the same call as the last
+  /// verification step, so that a small pass takes one call).
   void run_retention() {
     if (!in_pass_ && steady::now() < retention_due_)
       return;
-    auto step = retention_.step(db_, wall_clock_now());
-    if (!step) {
-      spdlog::error("storage retention stopped until its next pass: {}", step.error());
-      end_pass();
-      return;
+    in_pass_ = true;
+    if (!verifications_done_) {
+      auto step = retention_.step(db_, wall_clock_now());
+      if (!count(step, removed_in_pass_, settings_.stats->retention_removed) || !step->done)
+        return;
+      verifications_done_ = true;
     }
-    removed_in_pass_ += step->removed;
-    settings_.stats->retention_removed += step->removed;
-    in_pass_ = !step->done;
-    if (step->done) {
-      if (removed_in_pass_ > 0)
-        spdlog::info("storage retention removed {} verifications", removed_in_pass_);
+    auto step = answers_retention_.step(db_, wall_clock_now());
+    if (count(step, answers_removed_, settings_.stats->answers_removed) && step->done)
       end_pass();
-    }
   }
 
 private:
+  /// Adds what a step removed to `removed` (this pass) and `total` (the stats); a failed step
+  /// is logged and ends the pass. Returns whether the step succeeded.
+  bool count(const tl::expected<retention_step, std::string>& step, std::size_t& removed,
+             std::atomic<std::uint64_t>& total) {
+    if (!step) {
+      spdlog::error("storage retention stopped until its next pass: {}", step.error());
+      end_pass();
+      return false;
+    }
+    removed += step->removed;
+    total += step->removed;
+    return true;
+  }
+
   void end_pass() {
+    if (removed_in_pass_ > 0 || answers_removed_ > 0)
+      spdlog::info("storage retention removed {} verifications and {} idempotency answers",
+                   removed_in_pass_, answers_removed_);
     in_pass_ = false;
+    verifications_done_ = false;
     removed_in_pass_ = 0;
+    answers_removed_ = 0;
     retention_due_ = steady::now() + settings_.retention_interval;
   }
 
@@ -112,9 +131,12 @@ private:
   group_commit group_;
   std::vector<caf::response_promise> waiters_;
   retention retention_;
+  idempotency_retention answers_retention_;
   steady::time_point retention_due_;
   bool in_pass_ = false;
+  bool verifications_done_ = false; ///< The pass has moved on to idempotency answers.
   std::size_t removed_in_pass_ = 0;
+  std::size_t answers_removed_ = 0;
 };
 
 /// The writer's loop: wait for a request, take everything queued behind it, commit, repeat.

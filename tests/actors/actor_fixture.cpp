@@ -1,6 +1,6 @@
 #include "tests/actors/actor_fixture.hpp"
 
-#include "actors/prefix_limiter.hpp"
+#include "actors/send_guard_actor.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -99,9 +99,9 @@ actor_fixture::actor_fixture() {
   egress_fake_ = system_->spawn(fake_egress, egress_data_, &twilio_sids_);
   settings_->secret = {1, 2, 3, 4};
   settings_->hasher = std::make_shared<code_hasher>(std::string_view{"test secret for codes"});
-  prefix_limiter_ = spawn_prefix_limiter(*system_, prefix_limit_);
+  send_guard_ = spawn_send_guard(*system_, send_limits_);
   directory_setup setup{caf::actor_cast<egress_actor>(egress_fake_),
-                        caf::actor_cast<storage_actor>(storage_fake_), settings_, prefix_limiter_};
+                        caf::actor_cast<storage_actor>(storage_fake_), settings_, send_guard_};
   shard_ = system_->spawn(phone_directory_behavior, setup);
   client_ = std::make_unique<caf::scoped_actor>(*system_);
   run();
@@ -112,7 +112,7 @@ actor_fixture::~actor_fixture() {
   caf::anon_send_exit(shard_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(storage_fake_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(egress_fake_, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(prefix_limiter_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(send_guard_, caf::exit_reason::user_shutdown);
   run();
 }
 

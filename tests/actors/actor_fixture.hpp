@@ -17,6 +17,7 @@
 #include "actors/actors.hpp"
 #include "actors/phone_directory.hpp"
 #include "actors/verification_settings.hpp"
+#include "engine/send_guard.hpp"
 
 namespace verity::test {
 
@@ -101,8 +102,10 @@ protected:
   caf::actor storage_fake_;
   caf::actor egress_fake_;
   std::shared_ptr<verification_settings> settings_ = std::make_shared<verification_settings>();
-  rate_limit prefix_limit_{1000, std::chrono::milliseconds{10 * 60'000}};
-  prefix_limiter_actor prefix_limiter_;
+  send_guard_limits send_limits_{{1000, std::chrono::milliseconds{10 * 60'000}},
+                                 std::chrono::milliseconds{30 * 60'000},
+                                 {20'000, std::chrono::milliseconds{10 * 60'000}}};
+  send_guard_actor send_guard_;
   phone_directory_actor shard_;
   std::unique_ptr<caf::scoped_actor> client_;
   int twilio_sids_ = 0;

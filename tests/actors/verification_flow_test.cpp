@@ -5,7 +5,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/prefix_limiter.hpp"
+#include "actors/send_guard_actor.hpp"
 #include "engine/code.hpp"
 
 namespace verity::test {
@@ -292,10 +292,12 @@ TEST_F(verification_flow, opted_out_phones_get_nothing) {
   EXPECT_EQ(egress_data_->requests.size(), 1u);
 }
 
-TEST_F(verification_flow, prefix_limit_spans_phones) {
-  // A shard whose limiter admits three sends per prefix in ten minutes.
+TEST_F(verification_flow, prefix_limit_spans_phones_and_opens_the_breaker) {
+  // A shard whose guard admits three sends per prefix in ten minutes, then refuses that prefix
+  // for an hour.
   auto window = std::chrono::milliseconds{10 * 60'000};
-  auto strict = spawn_prefix_limiter(*system_, rate_limit{3, window});
+  auto cooldown = std::chrono::milliseconds{60 * 60'000};
+  auto strict = spawn_send_guard(*system_, send_guard_limits{{3, window}, cooldown, {100, window}});
   auto shard = system_->spawn(phone_directory_behavior,
                               directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
                                               caf::actor_cast<storage_actor>(storage_fake_),
@@ -310,11 +312,38 @@ TEST_F(verification_flow, prefix_limit_spans_phones) {
   auto refused = start_on("+12015550126");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), ec::rate_limited);
-  EXPECT_GT(refused.error().context().get_as<std::int64_t>(0), 0);
+  EXPECT_EQ(refused.error().context().get_as<std::int64_t>(0), cooldown.count());
   EXPECT_TRUE(start_on(phone_b)) << "another prefix is unaffected";
   EXPECT_EQ(egress_data_->requests.size(), 4u);
   advance(window * 2);
-  EXPECT_TRUE(start_on("+12015550126")) << "the window slid past";
+  EXPECT_FALSE(start_on("+12015550126")) << "the breaker outlasts the window";
+  advance(cooldown);
+  EXPECT_TRUE(start_on("+12015550126")) << "the breaker closed after its cooldown";
+  EXPECT_EQ(egress_data_->requests.size(), 5u);
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(strict, caf::exit_reason::user_shutdown);
+  run();
+}
+
+TEST_F(verification_flow, country_limit_spans_prefixes) {
+  auto window = std::chrono::milliseconds{10 * 60'000};
+  auto strict = spawn_send_guard(*system_,
+                                 send_guard_limits{{100, window}, window, {2, window}});
+  auto shard = system_->spawn(phone_directory_behavior,
+                              directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
+                                              caf::actor_cast<storage_actor>(storage_fake_),
+                                              settings_, strict});
+  auto start_on = [&](const char* phone) {
+    return ask<verification_view>(shard, atom::start::value,
+                                  verification_request{phone, {}, {}, "en"});
+  };
+  EXPECT_TRUE(start_on("+12015550123"));
+  EXPECT_TRUE(start_on("+13125550123"));
+  auto refused = start_on("+14155550123");
+  ASSERT_FALSE(refused) << "a third US prefix is over the country limit";
+  EXPECT_EQ(refused.error(), ec::rate_limited);
+  EXPECT_TRUE(start_on("+447400123456")) << "another country is unaffected";
+  EXPECT_EQ(egress_data_->requests.size(), 3u);
   caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(strict, caf::exit_reason::user_shutdown);
   run();

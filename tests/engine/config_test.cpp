@@ -98,6 +98,9 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_EQ(c.header_timeout, 10s);
   EXPECT_EQ(c.ip_limit, (rate_limit{120, 1min}));
   EXPECT_EQ(c.prefix_limit, (rate_limit{1000, 10min}));
+  EXPECT_EQ(c.prefix_cooldown, 30min);
+  EXPECT_EQ(c.country_limit, (rate_limit{20000, 10min}));
+  EXPECT_EQ(c.max_in_flight, 10'000U);
   EXPECT_FALSE(c.allow_insecure_callbacks);
   EXPECT_EQ(c.net_threads, 1U);
   EXPECT_EQ(c.workers, 0U);
@@ -123,7 +126,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 30U);
+  EXPECT_EQ(config_keys().size(), 34U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -356,6 +359,24 @@ TEST_F(config_test, real_credentials_refuse_http_callbacks_unless_allowed) {
   EXPECT_TRUE(loaded().uses_simulator()) << "the simulator takes http";
 }
 
+TEST_F(config_test, the_demo_is_on_with_the_simulator_and_opt_in_with_twilio) {
+  auto simulated = loaded();
+  EXPECT_FALSE(simulated.demo) << "auto";
+  EXPECT_TRUE(simulated.demo_enabled());
+  env_["VERITY_DEMO"] = "false";
+  EXPECT_FALSE(loaded().demo_enabled());
+  env_.erase("VERITY_DEMO");
+  use_twilio();
+  EXPECT_FALSE(loaded().demo_enabled()) << "never by default with real Twilio";
+  env_["VERITY_DEMO"] = "true";
+  EXPECT_TRUE(loaded().demo_enabled());
+  flags_["demo"] = "auto";
+  EXPECT_FALSE(loaded().demo_enabled());
+  env_["VERITY_DEMO"] = "sometimes";
+  flags_.clear();
+  EXPECT_EQ(problems(), "VERITY_DEMO: value 'sometimes' is invalid: expected auto, true or false");
+}
+
 TEST_F(config_test, delivery_timeout_must_fit_in_the_code_lifetime) {
   env_ = {{"VERITY_DELIVERY_TIMEOUT", "16m"}};
   EXPECT_EQ(problems(), "VERITY_DELIVERY_TIMEOUT: value '16m' is invalid: expected at most "
@@ -376,7 +397,8 @@ TEST_F(config_test, secrets_are_redacted_when_described) {
   for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
                       std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
     EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 30);
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 34);
+  EXPECT_TRUE(contains(described, "VERITY_DEMO                     = auto (default)")) << described;
   EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
   EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";
   EXPECT_TRUE(contains(described, "TWILIO_WHATSAPP_NUMBER          = <unset> (default)"))

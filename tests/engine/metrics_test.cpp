@@ -88,5 +88,41 @@ TEST(metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_
   EXPECT_TRUE(has_line(text, R"(verity_time_to_read_seconds_count{channel="sms"} 0)"));
 }
 
+TEST(metrics_test, twilio_answers_are_counted_by_result_with_429_apart) {
+  metrics recorded;
+  recorded.twilio_request(true, 201, 0, 10ms);
+  recorded.twilio_request(false, 429, 20429, 10ms);
+  recorded.twilio_request(false, 400, 21211, 10ms);
+  recorded.twilio_request(false, 0, 0, 10ms);
+
+  auto text = recorded.text();
+  for (const auto* result : {"created", "throttled", "refused", "unreachable"})
+    EXPECT_TRUE(has_line(text, std::string{"verity_twilio_requests_total{result=\""} + result
+                                 + "\"} 1"))
+      << result << "\n"
+      << text;
+  EXPECT_TRUE(has_line(text, R"(verity_twilio_errors_total{code="20429"} 1)"));
+}
+
+TEST(metrics_test, egress_depth_storage_commits_and_recovery_are_exported) {
+  metrics recorded;
+  recorded.egress_depth(3, 12);
+  recorded.egress_depth(2, 7); // a gauge: the latest value counts
+  recorded.storage_commit(5, 3ms);
+  recorded.storage_commit(1, 40ms);
+  recorded.recovered(4, 1);
+
+  auto text = recorded.text();
+  EXPECT_TRUE(has_line(text, "verity_egress_in_flight 2")) << text;
+  EXPECT_TRUE(has_line(text, "verity_egress_queued 7"));
+  EXPECT_TRUE(has_line(text, "verity_storage_commit_duration_seconds_count 2"));
+  EXPECT_TRUE(has_line(text, R"(verity_storage_commit_duration_seconds_bucket{le="0.005"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_storage_commit_duration_seconds_bucket{le="0.05"} 2)"));
+  EXPECT_TRUE(has_line(text, "verity_storage_commit_batch_size_sum 6"));
+  EXPECT_TRUE(has_line(text, R"(verity_storage_commit_batch_size_bucket{le="4"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(verity_recovered_verifications_total{result="resumed"} 4)"));
+  EXPECT_TRUE(has_line(text, R"(verity_recovered_verifications_total{result="skipped"} 1)"));
+}
+
 } // namespace
 } // namespace verity

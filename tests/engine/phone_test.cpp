@@ -449,5 +449,13 @@ TEST(phone_prefix, country_code_and_three_digits) {
   EXPECT_EQ(number_prefix("garbage"), "garbage");
 }
 
+TEST(phone_prefix, country_calling_code) {
+  EXPECT_EQ(country_prefix("+12015550123"), "+1");
+  EXPECT_EQ(country_prefix("+447400123456"), "+44");
+  EXPECT_EQ(country_prefix("+353851234567"), "+353");
+  EXPECT_EQ(country_prefix("+0123"), "+0123");
+  EXPECT_EQ(country_prefix("garbage"), "garbage");
+}
+
 } // namespace
 } // namespace verity

@@ -32,6 +32,7 @@ config test_config(const api_options& options) {
   settings.twilio.auth_token = std::string(current_token);
   settings.twilio.auth_token_previous = std::string(previous_token);
   settings.ip_limit = options.ip_limit;
+  settings.demo = options.demo;
   return settings;
 }
 
@@ -64,6 +65,7 @@ struct api_fixture::runtime {
 api_fixture::api_fixture() : secret_(32, 0x5a) {
   options.limits.request_timeout = 500ms;
   options.limits.compat_send_wait = 1s;
+  engine->store_answer.answer_with([](const idempotency_record&) { return answer(acknowledged{}); });
 }
 
 api_fixture::~api_fixture() = default;
@@ -71,6 +73,7 @@ api_fixture::~api_fixture() = default;
 void api_fixture::SetUp() {
   runtime_ = std::make_unique<runtime>();
   api_context context{runtime_->system, test_config(options), {}, {}, secret_, options.limits};
+  context.inbox = options.inbox;
   for (std::size_t i = 0; i < options.shards; ++i) {
     auto shard = spawn_fake_shard(runtime_->system, engine, {i, options.shards, secret_});
     runtime_->fakes.push_back(shard);

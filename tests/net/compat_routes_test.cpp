@@ -216,5 +216,28 @@ TEST_F(compat_ip_limit_test, requests_over_the_limit_get_429) {
   EXPECT_EQ(get("/v1/stats").status, 200); // API v1 is not limited per address
 }
 
+TEST_F(compat_routes_test, delivery_status_finds_a_message_the_index_never_held) {
+  // As after a restart: no send went through this process, the message is only in storage.
+  auto view = make_view(phone, delivery_status::delivered, sid);
+  const auto& message = view.attempts[0];
+  engine->get.answer_with([view](const verification_query&) { return answer(view); });
+  engine->lookup.answer_with([message](const std::string& twilio_sid) {
+    return twilio_sid == sid ? answer(message.id) : fail<message_id>(ec::not_found);
+  });
+  engine->load_message.answer_with([message](const message_id& id) {
+    return id == message.id ? answer(message) : fail<message_record>(ec::not_found);
+  });
+  auto by_sid = call("GET", std::string("/api/referrals/delivery-status/") + sid);
+  ASSERT_EQ(by_sid.status, 200) << by_sid.body;
+  EXPECT_EQ(json_of(by_sid)["status"], "delivered");
+  auto by_id = call("GET", "/api/referrals/delivery-status/" + message.id.to_string());
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(json_of(by_id)["messageSid"], message.id.to_string());
+  ASSERT_EQ(engine->get.received().size(), 2u);
+  EXPECT_EQ(engine->get.received()[0].id, view.verification.id);
+  auto unknown = call("GET", "/api/referrals/delivery-status/SMffffffffffffffffffffffffffffffff");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+}
+
 } // namespace
 } // namespace verity::net::test

@@ -1,5 +1,6 @@
 #include "net/egress_actor.hpp"
 
+#include <future>
 #include <set>
 
 #include <caf/actor_system.hpp>
@@ -7,6 +8,7 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
+#include "engine/error_classification.hpp"
 #include "net/curl_multi.hpp"
 #include "net/twilio_client.hpp"
 #include "net/twilio_simulator.hpp"
@@ -27,6 +29,8 @@ protected:
     s.account_sid = "AC0123456789abcdef0123456789abcdef";
     s.auth_token = "egress-token";
     s.latency = {5ms, 0ms};
+    s.mix.slow_delay = 30s; // far beyond any client timeout here
+    s.mix.burst = 30s;      // a burst outlasts the test
     return s;
   }
 
@@ -40,8 +44,8 @@ protected:
     return s;
   }
 
-  /// Asks the actor to create an SMS to `to` and waits for its answer.
-  create_result create(const std::string& to) {
+  /// Asks `egress` (default: the fixture's) to create an SMS to `to` and waits for its answer.
+  create_result create(const std::string& to, const egress_actor* through = nullptr) {
     outbound_message message;
     message.id = message_id::generate();
     message.via = channel::sms;
@@ -49,7 +53,7 @@ protected:
     message.body = "Your code is 1234";
     create_result answer;
     caf::scoped_actor self{system_};
-    self->request(egress_, 10s, atom::create::value, message)
+    self->request(through != nullptr ? *through : egress_, 10s, atom::create::value, message)
       .receive([&](const create_result& result) { answer = result; },
                [&](const caf::error& error) { ADD_FAILURE() << system_.render(error); });
     return answer;
@@ -77,6 +81,38 @@ TEST_F(egress_actor_test, answers_with_twilios_result) {
   auto throttled = create("+12015550006");
   EXPECT_EQ(throttled.http_status, 429);
   EXPECT_EQ(throttled.retry_after, 1s);
+}
+
+TEST_F(egress_actor_test, a_slow_twilio_times_out_as_retryable_without_blocking_others) {
+  auto settings = client_settings();
+  settings.total_timeout = 300ms;
+  twilio_client impatient{io_.io(), http_, settings};
+  auto egress = spawn_egress(system_, impatient);
+  auto slow = std::async(std::launch::async, [&] { return create("+12015550010", &egress); });
+  auto quick = create("+12015550123", &egress);
+  EXPECT_EQ(quick.http_status, 201) << quick.error_message;
+  EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout) << "answered while the slow one waits";
+
+  auto timed_out = slow.get();
+  EXPECT_EQ(timed_out.http_status, 0);
+  EXPECT_NE(timed_out.error_message.find("timed out"), std::string::npos) << timed_out.error_message;
+  EXPECT_TRUE(timed_out.sid.empty());
+  EXPECT_EQ(classify_create_error(timed_out.http_status, timed_out.error_code),
+            error_reaction::retry);
+  EXPECT_EQ(simulator_.stats().created, 2U)
+    << "Twilio did create the timed-out message: a retry sends the code a second time";
+  caf::anon_send_exit(egress, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(egress_actor_test, a_429_burst_is_retryable_and_says_when_to_retry) {
+  auto opening = create("+12015550011");
+  auto during = create("+12015550123");
+  for (const auto& answer : {opening, during}) {
+    EXPECT_EQ(answer.http_status, 429);
+    EXPECT_EQ(answer.error_code, 20429U);
+    EXPECT_EQ(answer.retry_after, 1s);
+    EXPECT_EQ(classify_create_error(answer.http_status, answer.error_code), error_reaction::retry);
+  }
 }
 
 TEST_F(egress_actor_test, many_requests_in_flight_each_get_their_own_answer) {

@@ -77,6 +77,14 @@ caf::behavior fake_shard(fake_actor* self, std::shared_ptr<fake_engine> engine, 
 
 caf::behavior fake_storage(fake_actor* self, std::shared_ptr<fake_engine> engine) {
   return {
+    [=](atom::lookup, const idempotency_query& query) -> caf::result<idempotency_record> {
+      return to_result(self, engine->find_answer(query.key));
+    },
+    [=](atom::persist, const write_batch& batch) -> caf::result<caf::ok_atom> {
+      if (batch.answers.size() != 1)
+        return caf::make_error(ec::invalid_request);
+      return to_ack(self, engine->store_answer(batch.answers.front()));
+    },
     [=](atom::load, message_id id) -> caf::result<message_record> {
       return to_result(self, engine->load_message(id));
     },

@@ -94,6 +94,8 @@ struct fake_engine {
   scripted_call<inbound_message, acknowledged> inbound;
   scripted_call<message_id, message_record> load_message;
   scripted_call<std::string, message_id> lookup;
+  scripted_call<std::string, idempotency_record> find_answer;   ///< By scoped key.
+  scripted_call<idempotency_record, acknowledged> store_answer; ///< Each answer persisted.
   scripted_call<stats_query, stats_report> platform_stats;
   scripted_call<phone_stats_query, phone_stats_report> phone_stats;
 

@@ -234,8 +234,10 @@ TEST_F(twilio_client_test, paces_a_sender_to_its_rate) {
   ASSERT_EQ(done.wait_for(count, 10s).size(), count);
   auto arrivals = recorder_.arrival_times();
   ASSERT_EQ(arrivals.size(), count);
-  for (std::size_t i = 1; i < count; ++i)
-    EXPECT_GE(arrivals[i] - arrivals[i - 1], 45ms) << "request " << i;
+  // Arrival times carry each request's own delivery delay (the first one also opens the
+  // connection), so only the whole span is checked here, with room for that delay; the exact
+  // rate is egress_pacer_test's, in virtual time.
+  EXPECT_GE(arrivals.back() - arrivals.front(), (count - 1) * 50ms - 20ms);
 }
 
 TEST_F(twilio_client_test, the_sandbox_sender_does_not_hold_up_other_senders) {

@@ -1,5 +1,6 @@
 #include "net/twilio_simulator.hpp"
 
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -37,11 +38,14 @@ protected:
     simulator_.start();
   }
 
-  static twilio_simulator_settings sim_settings() {
+  static twilio_simulator_settings sim_settings(std::shared_ptr<sim_inbox> inbox) {
     twilio_simulator_settings s;
+    s.inbox = std::move(inbox);
     s.account_sid = account_sid;
     s.auth_token = auth_token;
     s.latency = {5ms, 0ms};
+    s.mix.slow_delay = 1s;
+    s.mix.burst = 30s; // longer than any test: the burst never ends by itself here
     s.seed = 7;
     return s;
   }
@@ -103,7 +107,8 @@ protected:
   router routes_;
   test::request_recorder recorder_;
   test::test_server receiver_{routes_};
-  twilio_simulator simulator_{sim_settings()};
+  std::shared_ptr<sim_inbox> inbox_ = std::make_shared<sim_inbox>(100, std::chrono::minutes{1});
+  twilio_simulator simulator_{sim_settings(inbox_)};
 };
 
 TEST_F(twilio_simulator_test, wrong_or_missing_credentials_get_20003) {
@@ -171,6 +176,17 @@ TEST_F(twilio_simulator_test, a_created_message_has_the_spec_shape) {
   auto uri = "/2010-04-01/Accounts/" + std::string{account_sid} + "/Messages/" + sid;
   EXPECT_EQ(body["uri"], uri + ".json");
   EXPECT_EQ(body["subresource_uris"]["media"], uri + "/Media.json");
+}
+
+TEST_F(twilio_simulator_test, the_inbox_holds_each_numbers_latest_body) {
+  EXPECT_FALSE(simulator_.last_body("+12015550123"));
+  ASSERT_EQ(create(sms("+12015550123")).status, 201);
+  auto second = whatsapp("+12015550123");
+  second[2].second = "Your code is 5678";
+  ASSERT_EQ(create(second).status, 201);
+  EXPECT_EQ(simulator_.last_body("+12015550123"), "Your code is 5678");
+  ASSERT_EQ(create(sms("+12015550005")).status, 400); // refused: never reached the phone
+  EXPECT_FALSE(simulator_.last_body("+12015550005"));
 }
 
 TEST_F(twilio_simulator_test, whatsapp_callbacks_are_signed_and_complete) {
@@ -253,6 +269,29 @@ TEST_F(twilio_simulator_test, scenario_0003_needs_the_template) {
             (std::vector<std::string>{"failed 63016", "sent", "delivered", "read"}));
 }
 
+TEST_F(twilio_simulator_test, the_inbox_keeps_what_delivered_messages_said) {
+  auto sid_of = [](const test::http_result& created) {
+    return json::parse(created.body, nullptr, false).value("sid", "");
+  };
+  auto now = sim_inbox::clock::now();
+  auto sms_sid = sid_of(create(sms("+12015550100")));
+  auto sms_message = inbox_->find(sms_sid, now);
+  ASSERT_TRUE(sms_message) << sms_sid;
+  EXPECT_FALSE(sms_message->whatsapp);
+  EXPECT_EQ(sms_message->text, "Your code is 1234");
+
+  form_params templated{{"To", "whatsapp:+12015550003"}, {"From", "whatsapp:+14155238886"},
+                        {"ContentSid", template_sid}, {"ContentVariables", R"({"1":"5678"})"},
+                        {"StatusCallback", callback_url()}};
+  auto template_message = inbox_->find(sid_of(create(templated)), now);
+  ASSERT_TRUE(template_message);
+  EXPECT_TRUE(template_message->whatsapp);
+  EXPECT_EQ(template_message->text, "Your verification code is 5678.");
+
+  EXPECT_FALSE(inbox_->find(sid_of(create(whatsapp("+12015550001"))), now)) << "never delivered";
+  EXPECT_FALSE(inbox_->find(sid_of(create(whatsapp("+12015550002"))), now)) << "failed";
+}
+
 TEST_F(twilio_simulator_test, scenario_0004_is_undelivered) {
   ASSERT_EQ(create(sms("+12015550004")).status, 201);
   EXPECT_EQ(statuses(2), (std::vector<std::string>{"sent", "undelivered 30003"}));
@@ -285,8 +324,34 @@ TEST_F(twilio_simulator_test, scenario_0008_delivers_before_sent) {
 TEST_F(twilio_simulator_test, scenario_0009_calls_back_before_the_201) {
   auto result = create(sms("+12015550009"));
   ASSERT_EQ(result.status, 201);
-  EXPECT_EQ(recorder_.received().size(), 1U) << "the callback was answered before the 201";
+  EXPECT_GE(recorder_.received().size(), 1U) << "the callback was answered before the 201";
   EXPECT_EQ(statuses(2), (std::vector<std::string>{"sent", "delivered"}));
+}
+
+TEST_F(twilio_simulator_test, scenario_0010_answers_late_without_holding_up_others) {
+  auto started = std::chrono::steady_clock::now();
+  auto slow = std::async(std::launch::async, [this] { return create(sms("+12015550010")); });
+  auto quick = create(sms("+12015550123"));
+  EXPECT_EQ(quick.status, 201);
+  EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout) << "the quick one came first";
+  auto late = slow.get();
+  EXPECT_EQ(late.status, 201) << late.body;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
+  auto slow_sid = json::parse(late.body)["sid"];
+  auto forms = callbacks(4);
+  EXPECT_EQ(std::count_if(forms.begin(), forms.end(),
+                          [&](const form_params& f) { return find_param(f, "MessageSid") == slow_sid; }),
+            2)
+    << "then delivered";
+}
+
+TEST_F(twilio_simulator_test, scenario_0011_throttles_the_whole_account) {
+  auto first = create(sms("+12015550011"));
+  EXPECT_EQ(error_of(first), std::make_pair(429L, 20429U));
+  EXPECT_EQ(first.headers["retry-after"], "1");
+  for (const auto* to : {"+12015550123", "+13105550123"})
+    EXPECT_EQ(error_of(create(whatsapp(to))), std::make_pair(429L, 20429U)) << to;
+  EXPECT_EQ(simulator_.stats().created, 0U);
 }
 
 TEST_F(twilio_simulator_test, a_callback_that_cannot_connect_is_retried_once) {

@@ -113,6 +113,27 @@ TEST(codec, history_value_round_trips) {
   }
 }
 
+/// An idempotency answer with every field set.
+idempotency_record sample_answer() {
+  return {"1:order-42", "9f86d081884c7d65", at_ms(5'000), 201, "application/json",
+          R"({"id":"VE0123"})", {{"Location", "/v1/verifications/VE0123"}, {"X-Empty", ""}}};
+}
+
+TEST(codec, idempotency_answer_round_trips_every_field) {
+  auto record = sample_answer();
+  auto decoded = decode_idempotency(encode(record));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->key, record.key);
+  EXPECT_EQ(decoded->fingerprint, record.fingerprint);
+  EXPECT_EQ(decoded->created_at, record.created_at);
+  EXPECT_EQ(decoded->status, record.status);
+  EXPECT_EQ(decoded->content_type, record.content_type);
+  EXPECT_EQ(decoded->body, record.body);
+  EXPECT_EQ(decoded->headers, record.headers);
+  expect_every_truncation_refused(encode(record), decode_idempotency);
+  EXPECT_FALSE(decode_idempotency(encode(record) + '\0')) << "trailing byte";
+}
+
 TEST(codec, truncated_input_is_refused_at_every_length) {
   auto verification = samples::sample_verification(verification_status::pending, at_ms(0), 2);
   auto message = samples::sample_message(message_id::generate(), verification.id, "SMx");

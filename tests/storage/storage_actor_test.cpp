@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "engine/metrics.hpp"
 #include "storage/reads.hpp"
 #include "tests/storage/storage_samples.hpp"
 
@@ -140,6 +141,32 @@ TEST_F(storage_test, persisted_records_are_read_back) {
   samples::expect_same(batch.phones[0], *phone);
 }
 
+TEST_F(storage_test, idempotency_answer_is_read_back_after_a_reopen) {
+  write_batch batch;
+  batch.answers.push_back({"0:k1", "fingerprint", at_ms(7), 201, "application/json",
+                           R"({"id":"VE1"})", {{"Location", "/v1/verifications/VE1"}}});
+  ASSERT_TRUE(persist(batch));
+  close();
+  open();
+  auto found = ask<idempotency_record>(atom::lookup::value, idempotency_query{"0:k1"});
+  ASSERT_TRUE(found) << caf::to_string(found.error());
+  EXPECT_EQ(found->fingerprint, "fingerprint");
+  EXPECT_EQ(found->created_at, at_ms(7));
+  EXPECT_EQ(found->body, R"({"id":"VE1"})");
+  EXPECT_EQ(found->headers, batch.answers[0].headers);
+  auto other = ask<idempotency_record>(atom::lookup::value, idempotency_query{"1:k1"});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error(), caf::make_error(ec::not_found));
+}
+
+TEST_F(storage_test, answer_without_key_is_refused) {
+  write_batch batch;
+  batch.answers.push_back({});
+  auto refused = persist(batch);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), caf::make_error(ec::invalid_request));
+}
+
 TEST_F(storage_test, unknown_records_are_not_found_and_unknown_phones_fresh) {
   auto view = ask<verification_view>(atom::load::value, verification_id::generate());
   ASSERT_FALSE(view);
@@ -195,6 +222,21 @@ TEST_F(storage_test, group_commit_joins_requests_sent_at_once) {
             << " group commits, "
             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
             << " ms\n";
+}
+
+TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
+  metrics recorded;
+  auto settings = quick();
+  settings.recorder = &recorded;
+  close();
+  open(open_mode::read_write, settings);
+  ASSERT_TRUE(persist(sample_batch()));
+  close(); // the actors stop before `recorded` goes away
+
+  auto text = recorded.text();
+  EXPECT_NE(text.find("\nverity_storage_commit_duration_seconds_count 1\n"), std::string::npos)
+    << text;
+  EXPECT_NE(text.find("\nverity_storage_commit_batch_size_sum 1\n"), std::string::npos);
 }
 
 TEST_F(storage_test, finished_verification_leaves_the_in_flight_set_without_its_code_hash) {
@@ -259,6 +301,26 @@ TEST_F(storage_test, writer_runs_retention_between_commits) {
   auto view = ask<verification_view>(atom::load::value, old.verifications[0].id);
   ASSERT_FALSE(view);
   EXPECT_EQ(view.error(), caf::make_error(ec::not_found));
+}
+
+TEST_F(storage_test, writer_retention_moves_on_to_expired_idempotency_answers) {
+  close();
+  auto settings = quick();
+  settings.idempotency_lifetime = std::chrono::hours{1};
+  settings.retention_interval = std::chrono::milliseconds{0};
+  open(open_mode::read_write, settings);
+  write_batch answers;
+  answers.answers.push_back({"0:old", "f", now() - std::chrono::hours{2}, 201, "", "{}", {}});
+  answers.answers.push_back({"0:young", "f", now(), 201, "", "{}", {}});
+  ASSERT_TRUE(persist(answers));
+  // The retention call after the commit walks the (few) verifications, then the answers: once
+  // the next request is answered, it is done.
+  ASSERT_TRUE(persist(sample_batch(now())));
+  EXPECT_EQ(stats_->answers_removed, 1u);
+  auto old = ask<idempotency_record>(atom::lookup::value, idempotency_query{"0:old"});
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error(), caf::make_error(ec::not_found));
+  EXPECT_TRUE(ask<idempotency_record>(atom::lookup::value, idempotency_query{"0:young"}));
 }
 
 } // namespace

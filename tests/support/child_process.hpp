@@ -37,6 +37,9 @@ public:
   /// `waitpid` reports it, or nullopt if the process did not exit in time.
   std::optional<int> stop(int signal, std::chrono::milliseconds timeout);
 
+  /// The process id, for signals the test sends itself.
+  pid_t pid() const noexcept { return pid_; }
+
   /// Everything read from standard error so far.
   std::string output() const;
 

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "net/expiring_map.hpp"
+
+namespace verity::net {
+
+/// A message as the simulated phone shows it.
+struct sim_inbox_message {
+  bool whatsapp = false;
+  std::string text; ///< The Body, or the template rendered with its variables.
+};
+
+/// The built-in simulator's stand-in for the recipients' phones: the text of each message the
+/// simulator will report delivered, by Twilio SID, so that the demo page can show a person the
+/// code a real phone would have received. In memory only, bounded, each entry kept for `ttl`;
+/// never written to disk or to a log. Thread-safe (the simulator writes, HTTP threads read).
+class sim_inbox {
+public:
+  using clock = std::chrono::steady_clock;
+
+  /// An inbox of at most `capacity` messages, each kept for `ttl`.
+  sim_inbox(std::size_t capacity, std::chrono::milliseconds ttl);
+
+  /// Records message `sid` as delivered to the simulated phone.
+  void deliver(const std::string& sid, sim_inbox_message message, clock::time_point now);
+
+  /// The message `sid` when it was delivered and is still kept.
+  std::optional<sim_inbox_message> find(const std::string& sid, clock::time_point now);
+
+private:
+  std::mutex mutex_;
+  expiring_map<std::string, sim_inbox_message> messages_;
+};
+
+/// The text a phone shows for a template message: the approved OTP template's wording with
+/// variable "1" of `content_variables` (a JSON object), or "" when it has none.
+std::string render_otp_template(std::string_view content_variables);
+
+} // namespace verity::net
