@@ -174,6 +174,11 @@ tl::expected<phone_number, std::string> to_phone_number(const PhoneNumber& numbe
   }
   phone_number result;
   library().Format(number, PhoneNumberUtil::E164, &result.e164);
+  // Some plans (Germany's) accept numbers longer than E.164 allows, which Twilio refuses.
+  if (result.e164.size() > max_e164_digits + 1) {
+    return tl::unexpected("phone number has more than " + std::to_string(max_e164_digits) +
+                          " digits, the most E.164 allows");
+  }
   result.region = region_of(number);
   result.type = to_line_type(library().GetNumberType(number));
   return result;

@@ -277,15 +277,23 @@ TEST_F(prometheus_test, every_dashboard_query_and_alert_returns_data) {
 
   auto alerts = alert_expressions(read_file(dashboards / "alerts.yml"));
   ASSERT_EQ(alerts.size(), 6U);
-  // This traffic is built to miss the targets: these fire (the `for` aside); the others do not.
+  // This traffic is built to miss the targets: these fire (the `for` aside), and the engine is
+  // up. Slow storage commits depend on the machine's disk and load, so that alert may go either
+  // way here; its signal must still return data.
   std::set<std::string> firing = {"VerityDeliverySuccessLow", "VerityDeliveryTimeoutsHigh",
                                   "VerityBadSignatureCallbacks", "VerityTwilioThrottled"};
+  std::set<std::string> quiet = {"VerityDown"};
   for (const auto& [name, expr] : alerts) {
     auto signal = prometheus.query(signal_of(expr));
     EXPECT_FALSE(signal.value("result", json::array()).empty())
       << name << ": " << signal_of(expr) << "\n" << signal.dump();
     auto result = prometheus.query(expr).value("result", json::array());
-    EXPECT_EQ(!result.empty(), firing.contains(name)) << name << ": " << expr;
+    if (firing.contains(name)) {
+      EXPECT_FALSE(result.empty()) << name << " should fire: " << expr;
+    }
+    if (quiet.contains(name)) {
+      EXPECT_TRUE(result.empty()) << name << " should not fire: " << expr;
+    }
   }
 
   auto rules = prometheus.get("rules");

@@ -192,6 +192,15 @@ TEST(phone_parse_errors, too_long) {
   EXPECT_EQ(refused("+44 20 7946 09581234"), "phone number is too long for country code +44");
 }
 
+TEST(phone_parse_errors, more_digits_than_e164_allows) {
+  // libphonenumber's German plan calls these valid; E.164 (and Twilio) stop at 15 digits.
+  EXPECT_EQ(refused("+49 30 723363366363"),
+            "phone number has more than 15 digits, the most E.164 allows");
+  EXPECT_EQ(refused("030 q23DN3DN6E6E", "DE"),
+            "phone number has more than 15 digits, the most E.164 allows");
+  EXPECT_TRUE(parse_phone("+49 30 72336336636")); // 15 digits
+}
+
 TEST(phone_parse_errors, letters_after_a_number_make_it_invalid) {
   // Three letters or more are read as keypad digits, making this number too long.
   EXPECT_EQ(refused("+1 201 555 0123 abc"), "phone number is too long for country code +1");
