@@ -177,7 +177,7 @@ caf::result<caf::ok_atom> merge_cold(self_pointer self, const status_callback& c
           .await([promise](caf::ok_atom) mutable { promise.deliver(caf::ok_atom::value); },
                  [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
       },
-      [self, callback, promise](caf::error& err) mutable {
+      [callback, promise](caf::error& err) mutable {
         if (err == ec::not_found) {
           spdlog::warn("status callback for unknown message {} ignored",
                        callback.message.to_string());

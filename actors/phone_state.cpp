@@ -14,8 +14,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr auto whatsapp_window = std::chrono::hours{24};
-
 } // namespace
 
 verification_view live_verification::view() const {

@@ -33,6 +33,10 @@ net::twilio_client_settings real_twilio(const config& settings, std::string publ
   account.messaging_service_sid = settings.twilio.messaging_service_sid;
   account.whatsapp_template_sid = settings.twilio.whatsapp_template_sid;
   account.public_url = std::move(public_url);
+  auto per_second = static_cast<double>(settings.twilio.messages_per_second);
+  client.limits.default_pace = {per_second, per_second};
+  client.limits.max_in_flight = settings.twilio.max_in_flight;
+  client.limits.max_queued = settings.twilio.max_queued;
   return client;
 }
 

@@ -2,10 +2,15 @@
 // development, end-to-end tests and benchmarks. Point Verity at it with TWILIO_API_BASE and the
 // same TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN.
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <system_error>
+#include <thread>
+
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -31,6 +36,10 @@ struct sim_options {
   std::uint32_t slow_ms = 15'000;
   std::uint32_t burst_ms = 1'000;
   std::uint64_t seed = 0;
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::size_t callback_connections = 32;
+  std::size_t callback_queue = 20'000;
+  std::string token_file = "verity-twilio-sim.token";
   std::string log_level = "info";
 };
 
@@ -61,6 +70,20 @@ void add_options(CLI::App& app, sim_options& o) {
                  "How long a ...0011 request gets every create request answered 429")
     ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of outcomes and latencies (0: random)");
+  app.add_option("--threads", o.threads, "Threads serving requests and sending callbacks")
+    ->capture_default_str()
+    ->check(CLI::Range(1U, 256U));
+  app.add_option("--callback-connections", o.callback_connections,
+                 "Keep-alive connections per callback host:port at most")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+  app.add_option("--callback-queue", o.callback_queue,
+                 "Callbacks waiting for a connection at most; when full, new messages get 429")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app.add_option("--token-file", o.token_file,
+                 "Where a generated auth token is written (mode 0600)")
+    ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
     ->capture_default_str();
 }
@@ -90,7 +113,28 @@ tl::expected<verity::net::twilio_simulator_settings, std::string> to_settings(si
                   std::chrono::milliseconds{o.slow_ms},
                   std::chrono::milliseconds{o.burst_ms}};
   settings.seed = o.seed;
+  settings.threads = o.threads;
+  settings.callback_limits.connections_per_host = o.callback_connections;
+  settings.callback_limits.max_queued = o.callback_queue;
   return settings;
+}
+
+/// Writes a generated token to `path`, readable by its owner only; false when it cannot.
+bool write_token_file(const std::string& path, const std::string& token) {
+  auto old_mask = umask(0077);
+  std::ofstream file{path, std::ios::trunc};
+  umask(old_mask);
+  file << token << '\n';
+  return static_cast<bool>(file.flush());
+}
+
+/// How the start line names the auth token: never the secret itself.
+std::string describe_token(const sim_options& o, const std::string& token) {
+  if (!o.auth_token.empty())
+    return "the given auth token";
+  if (!write_token_file(o.token_file, token))
+    throw std::runtime_error("cannot write the generated auth token to " + o.token_file);
+  return "a generated auth token (written to " + o.token_file + ")";
 }
 
 /// Blocks SIGINT and SIGTERM (in every thread started later) and returns their set.
@@ -122,16 +166,21 @@ int main(int argc, char** argv) {
   verity::setup_logging(*level);
   auto signals = block_stop_signals();
   try {
+    auto token = describe_token(options, settings->auth_token);
     verity::net::twilio_simulator simulator{*settings};
     simulator.start();
-    spdlog::info("verity-twilio-sim listening on {} (account {}{})", simulator.base_url(),
-                 settings->account_sid, options.auth_token.empty() ? ", generated token "
-                                                                       + settings->auth_token
-                                                                   : std::string{});
+    spdlog::info("verity-twilio-sim listening on {} (account {}, {}, {} threads)",
+                 simulator.base_url(), settings->account_sid, token, settings->threads);
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("received signal {}: shutting down", received);
     simulator.stop();
+    auto stats = simulator.stats();
+    spdlog::info("created {}, refused {} ({} overloaded); callbacks answered {}, failed {} "
+                 "({} dropped), {} delayed; {} connections opened",
+                 stats.created, stats.refused, stats.overloaded, stats.callbacks.answered,
+                 stats.callbacks.failed, stats.callbacks.dropped, stats.callbacks.delayed,
+                 stats.callbacks.connections);
   } catch (const std::exception& error) {
     spdlog::error("verity-twilio-sim failed to start: {}", error.what());
     return 1;

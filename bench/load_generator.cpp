@@ -40,14 +40,17 @@ struct load_options {
   std::uint64_t setup = 2000;
   std::uint64_t first_number = 0;
   std::string channel = "whatsapp";
+  std::string fate;
   std::string path = "/";
   std::string json_file;
 };
 
 void add_options(CLI::App& app, load_options& o) {
   app.add_option("--url", o.url, "Server base URL (http://127.0.0.1:PORT)")->capture_default_str();
-  app.add_option("--scenario", o.scenario, "send, compat, status, callback or plain")
-    ->check(CLI::IsMember({"send", "compat", "status", "callback", "plain"}))
+  app.add_option("--scenario", o.scenario,
+                 "send, compat, status, callback, compat-status, compat-callback or plain")
+    ->check(CLI::IsMember(
+      {"send", "compat", "status", "callback", "compat-status", "compat-callback", "plain"}))
     ->capture_default_str();
   app.add_option("--rate", o.rate, "Requests/s in open loop; 0: closed loop, as fast as answered")
     ->capture_default_str();
@@ -64,13 +67,18 @@ void add_options(CLI::App& app, load_options& o) {
   app.add_option("--from", o.from, "Sender in callbacks")->capture_default_str();
   app.add_option("--public-url", o.public_url,
                  "Base URL Verity checks signatures against (default: --url)");
-  app.add_option("--setup", o.setup, "Verifications created first for status and callback")
+  app.add_option("--setup", o.setup,
+                 "Verifications (compat: messages) created first for the status and callback runs")
     ->capture_default_str();
   app.add_option("--first-number", o.first_number,
                  "Index of the first phone number (keep runs against one data dir apart)")
     ->capture_default_str();
   app.add_option("--channel", o.channel, "Channel of send (whatsapp, sms or auto)")
     ->capture_default_str();
+  app.add_option("--fate", o.fate,
+                 "Numbers the simulator delivers or never delivers (default: never for callback "
+                 "runs, whose callbacks the load generator sends; delivered otherwise)")
+    ->check(CLI::IsMember({"delivered", "never"}));
   app.add_option("--path", o.path, "Path of plain")->capture_default_str();
   app.add_option("--json", o.json_file, "Also write the report as JSON to this file");
 }
@@ -97,12 +105,19 @@ load_plan plan_of(const load_options& o) {
   return plan;
 }
 
-/// The verifications a status or callback run refers to.
+/// The numbers a run sends to.
+phone_fate fate_of(const load_options& o) {
+  if (o.fate.empty())
+    return o.scenario.ends_with("callback") ? phone_fate::never_delivered : phone_fate::delivered;
+  return o.fate == "never" ? phone_fate::never_delivered : phone_fate::delivered;
+}
+
+/// The verifications (or, on the compatibility routes, messages) a status or callback run
+/// refers to.
 std::vector<created_verification> set_up(const load_options& o, const load_plan& plan) {
-  setup_plan setup{plan, o.api_key, o.setup, o.first_number,
-                   o.scenario == "callback" ? phone_fate::never_delivered
-                                            : phone_fate::delivered};
-  auto created = create_verifications(setup);
+  setup_plan setup{plan, o.api_key, o.setup, o.first_number, fate_of(o)};
+  auto created = o.scenario.starts_with("compat") ? create_compat_messages(setup)
+                                                  : create_verifications(setup);
   if (created.empty())
     throw std::runtime_error("setup created no verification");
   return created;
@@ -111,16 +126,19 @@ std::vector<created_verification> set_up(const load_options& o, const load_plan&
 /// The scenario the options name, after its setup phase if it has one.
 std::unique_ptr<scenario> scenario_of(const load_options& o, const load_plan& plan) {
   if (o.scenario == "send")
-    return send_verifications(o.api_key, o.first_number, phone_fate::delivered, o.channel);
+    return send_verifications(o.api_key, o.first_number, fate_of(o), o.channel);
   if (o.scenario == "compat")
-    return compat_sends(o.first_number, o.channel == "sms" ? "sms" : "whatsapp");
+    return compat_sends(o.first_number, fate_of(o), o.channel == "sms" ? "sms" : "whatsapp");
   if (o.scenario == "plain")
     return plain_gets(o.path);
   auto created = set_up(o, plan);
   if (o.scenario == "status")
     return status_reads(o.api_key, created);
-  return status_callbacks(created, o.auth_token, o.public_url.empty() ? o.url : o.public_url,
-                          o.account_sid, o.from);
+  if (o.scenario == "compat-status")
+    return compat_status_reads(created);
+  auto route = o.scenario == "callback" ? callback_route::v1 : callback_route::compat;
+  return status_callbacks(created, route, o.auth_token,
+                          o.public_url.empty() ? o.url : o.public_url, o.account_sid, o.from);
 }
 
 void write_json(const std::string& file, const load_report& report) {

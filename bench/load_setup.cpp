@@ -59,6 +59,34 @@ private:
   std::vector<created_verification>& out_;
 };
 
+/// Sends through the compatibility route and keeps each answer's Twilio SID.
+class recording_compat_sends final : public scenario {
+public:
+  recording_compat_sends(const setup_plan& plan, std::vector<created_verification>& out)
+    : sends_(compat_sends(plan.first, plan.fate, "whatsapp")), first_(plan.first),
+      fate_(plan.fate), out_(out) {
+    out_.resize(plan.count);
+  }
+
+  load_request request(std::uint64_t sequence) const override {
+    return sends_->request(sequence);
+  }
+
+  void answered(std::uint64_t sequence, unsigned status, const std::string& body) override {
+    if (status != 200)
+      return;
+    auto answer = nlohmann::json::parse(body, nullptr, false);
+    if (answer.is_object() && answer.value("success", false))
+      out_[sequence] = {"", "", bench_phone(first_ + sequence, fate_), text_of(answer, "messageSid")};
+  }
+
+private:
+  std::unique_ptr<scenario> sends_;
+  std::uint64_t first_;
+  phone_fate fate_;
+  std::vector<created_verification>& out_;
+};
+
 /// Reads verifications back and fills in the Twilio SIDs their answers show.
 class sid_reads final : public scenario {
 public:
@@ -107,6 +135,16 @@ std::vector<created_verification> create_verifications(const setup_plan& plan) {
   auto with_sid = std::count_if(created.begin(), created.end(),
                                 [](const created_verification& v) { return !v.twilio_sid.empty(); });
   fmt::print(stderr, "setup: {} of them have a Twilio SID\n", with_sid);
+  return created;
+}
+
+std::vector<created_verification> create_compat_messages(const setup_plan& plan) {
+  std::vector<created_verification> created;
+  recording_compat_sends sends{plan, created};
+  auto sent = run_load(setup_load(plan.load, plan.count), sends, "setup: compat create");
+  std::erase_if(created, [](const created_verification& v) { return v.twilio_sid.empty(); });
+  fmt::print(stderr, "{}setup: {} of {} messages created\n", to_text(sent), created.size(),
+             plan.count);
   return created;
 }
 

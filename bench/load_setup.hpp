@@ -24,4 +24,9 @@ struct setup_plan {
 /// out, and said so on standard error).
 std::vector<created_verification> create_verifications(const setup_plan& plan);
 
+/// Creates `plan.count` WhatsApp messages through the compatibility route (Verity's or the seed
+/// reference's; `plan.api_key` is not used) as fast as the server takes them. Returns those
+/// answered `"success": true`, each with its phone and Twilio SID (no id or message id).
+std::vector<created_verification> create_compat_messages(const setup_plan& plan);
+
 } // namespace verity::bench

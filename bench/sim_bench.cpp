@@ -2,7 +2,7 @@
 // callbacks/s it sends, while this program drives it at a fixed rate of WhatsApp creates (three
 // callbacks each: sent, delivered, read) and counts the callbacks on a trivial server. With
 // --sim-pid it also reads the simulator's CPU time, so the figures say how much of a core the
-// simulator needed for them.
+// simulator needed for them; at the end it prints the simulator's own counts (GET /sim/stats).
 //
 //   build/verity-twilio-sim --listen 127.0.0.1:4010 --account-sid AC... --auth-token t
 //     --latency-ms 20 --jitter-ms 0 --log-level warn &
@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -49,6 +50,7 @@ struct bench_options {
   double seconds = 10;
   std::size_t max_in_flight = 2'000;
   int sim_pid = 0;
+  unsigned receiver_threads = 2;
 };
 
 /// User + system CPU seconds of process `pid` (from /proc/PID/stat), or 0 when unknown.
@@ -216,6 +218,26 @@ void add_options(CLI::App& app, bench_options& o) {
   app.add_option("--max-in-flight", o.max_in_flight, "Creates waiting for an answer at most")
     ->capture_default_str();
   app.add_option("--sim-pid", o.sim_pid, "The simulator's process id, to read its CPU time");
+  app.add_option("--receiver-threads", o.receiver_threads,
+                 "Threads of the server that counts the callbacks")
+    ->capture_default_str()
+    ->check(CLI::Range(1U, 64U));
+}
+
+/// Prints the simulator's own counts (GET /sim/stats): refused creates, dropped or delayed
+/// callbacks, connections opened.
+void print_simulator_counts(net::curl_multi& http, const std::string& api) {
+  std::promise<net::http_outcome> answered;
+  auto answer = answered.get_future();
+  net::http_call call;
+  call.url = api + "/sim/stats";
+  http.start(std::move(call), [&answered](net::http_outcome outcome) {
+    answered.set_value(std::move(outcome));
+  });
+  if (answer.wait_for(std::chrono::seconds{5}) != std::future_status::ready)
+    return fmt::print("simulator counts: no answer\n");
+  auto outcome = answer.get();
+  fmt::print("simulator counts: {}\n", outcome.status == 200 ? outcome.body : "unavailable");
 }
 
 } // namespace
@@ -227,11 +249,13 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
-  asio::io_context receiver_io{1};
+  asio::io_context receiver_io{static_cast<int>(options.receiver_threads)};
   callback_counter counter;
   net::http_server receiver{receiver_io, "127.0.0.1", 0, counter};
   receiver.start();
-  std::thread receiving{[&] { receiver_io.run(); }};
+  std::vector<std::thread> receiving;
+  for (unsigned i = 0; i < options.receiver_threads; ++i)
+    receiving.emplace_back([&] { receiver_io.run(); });
 
   asio::io_context sender_io{1};
   net::curl_multi http{sender_io};
@@ -265,6 +289,7 @@ int main(int argc, char** argv) {
     fmt::print("callbacks: {} received; {:.0f}/s over {:.2f} s\n", counter.count,
                static_cast<double>(counter.count) / std::max(span.count(), 1e-9), span.count());
   }
+  print_simulator_counts(http, options.api);
   if (options.sim_pid > 0)
     fmt::print("simulator CPU: {:.2f} s in {:.2f} s wall ({:.0f}% of one core)\n", cpu,
                wall.count(), 100 * cpu / wall.count());
@@ -274,6 +299,7 @@ int main(int argc, char** argv) {
   sending.join();
   receiver.stop();
   receiver_io.stop();
-  receiving.join();
+  for (auto& thread : receiving)
+    thread.join();
   return 0;
 }

@@ -44,36 +44,39 @@ private:
 
 class compat_send_route final : public scenario {
 public:
-  compat_send_route(std::uint64_t first, std::string method)
-    : first_(first), method_(std::move(method)) {}
+  compat_send_route(std::uint64_t first, phone_fate fate, std::string method)
+    : first_(first), fate_(fate), method_(std::move(method)) {}
 
   load_request request(std::uint64_t sequence) const override {
     auto body = fmt::format(R"({{"phone": "{}", "method": "{}"}})",
-                            bench_phone(first_ + sequence, phone_fate::delivered), method_);
+                            bench_phone(first_ + sequence, fate_), method_);
     return json_post("/api/referrals/send-verification", std::move(body));
   }
 
 private:
   std::uint64_t first_;
+  phone_fate fate_;
   std::string method_;
 };
 
-class v1_reads final : public scenario {
+/// GETs of `prefix` + a created verification's id (or Twilio SID, for the compat route).
+class resource_reads final : public scenario {
 public:
-  v1_reads(std::string api_key, const std::vector<created_verification>& created)
-    : bearer_("Bearer " + std::move(api_key)) {
+  resource_reads(const std::vector<created_verification>& created, const std::string& prefix,
+                 bool by_twilio_sid, std::vector<std::pair<std::string, std::string>> headers)
+    : headers_(std::move(headers)) {
     for (const auto& verification : created)
-      targets_.push_back("/v1/verifications/" + verification.id);
+      targets_.push_back(prefix + (by_twilio_sid ? verification.twilio_sid : verification.id));
     if (targets_.empty())
       throw std::invalid_argument("status reads need at least one created verification");
   }
 
   load_request request(std::uint64_t sequence) const override {
-    return {"GET", targets_[sequence % targets_.size()], {{"Authorization", bearer_}}, {}};
+    return {"GET", targets_[sequence % targets_.size()], headers_, {}};
   }
 
 private:
-  std::string bearer_;
+  std::vector<std::pair<std::string, std::string>> headers_;
   std::vector<std::string> targets_;
 };
 
@@ -84,30 +87,39 @@ struct signed_callback {
   std::string body;
 };
 
+/// The path a callback for `message` goes to on `route`.
+std::string callback_target(const created_verification& message, callback_route route) {
+  if (route == callback_route::compat)
+    return "/api/referrals/sms-status-callback";
+  return "/v1/webhooks/twilio/status?message_id=" + message.message_id;
+}
+
 /// The signed callback that reports `status` for `message`, as the simulator would send it.
-signed_callback sign_callback(const created_verification& message, const char* status,
-                              const std::string& auth_token, const std::string& public_url,
-                              const std::string& account_sid, const std::string& from) {
+signed_callback sign_callback(const created_verification& message, callback_route route,
+                              const char* status, const std::string& auth_token,
+                              const std::string& public_url, const std::string& account_sid,
+                              const std::string& from) {
   form_params params{{"MessageSid", message.twilio_sid}, {"SmsSid", message.twilio_sid},
                      {"AccountSid", account_sid},        {"From", to_whatsapp_address(from)},
                      {"To", to_whatsapp_address(message.phone)},
                      {"ApiVersion", "2010-04-01"},       {"MessageStatus", status},
                      {"SmsStatus", status},              {"ChannelPrefix", "whatsapp"}};
-  auto target = "/v1/webhooks/twilio/status?message_id=" + message.message_id;
+  auto target = callback_target(message, route);
   auto signature = compute_twilio_signature(auth_token, public_url + target, params);
   return {std::move(target), std::move(signature), encode_form(params)};
 }
 
 class signed_callbacks final : public scenario {
 public:
-  signed_callbacks(const std::vector<created_verification>& created, const std::string& token,
-                   const std::string& public_url, const std::string& account_sid,
-                   const std::string& from) {
+  signed_callbacks(const std::vector<created_verification>& created, callback_route route,
+                   const std::string& token, const std::string& public_url,
+                   const std::string& account_sid, const std::string& from) {
     if (created.empty())
       throw std::invalid_argument("callbacks need at least one created verification");
     for (const auto* status : callback_rounds)
       for (const auto& message : created)
-        rounds_.push_back(sign_callback(message, status, token, public_url, account_sid, from));
+        rounds_.push_back(
+          sign_callback(message, route, status, token, public_url, account_sid, from));
     per_round_ = created.size();
   }
 
@@ -144,21 +156,29 @@ std::unique_ptr<scenario> send_verifications(std::string api_key, std::uint64_t 
   return std::make_unique<v1_sends>(std::move(api_key), first, fate, std::move(channel));
 }
 
-std::unique_ptr<scenario> compat_sends(std::uint64_t first, std::string method) {
-  return std::make_unique<compat_send_route>(first, std::move(method));
+std::unique_ptr<scenario> compat_sends(std::uint64_t first, phone_fate fate, std::string method) {
+  return std::make_unique<compat_send_route>(first, fate, std::move(method));
 }
 
 std::unique_ptr<scenario> status_reads(std::string api_key,
                                        const std::vector<created_verification>& created) {
-  return std::make_unique<v1_reads>(std::move(api_key), created);
+  return std::make_unique<resource_reads>(created, "/v1/verifications/", false,
+                                          std::vector<std::pair<std::string, std::string>>{
+                                            {"Authorization", "Bearer " + std::move(api_key)}});
+}
+
+std::unique_ptr<scenario> compat_status_reads(const std::vector<created_verification>& created) {
+  return std::make_unique<resource_reads>(created, "/api/referrals/delivery-status/", true,
+                                          std::vector<std::pair<std::string, std::string>>{});
 }
 
 std::unique_ptr<scenario> status_callbacks(const std::vector<created_verification>& created,
-                                           const std::string& auth_token,
+                                           callback_route route, const std::string& auth_token,
                                            const std::string& public_url,
                                            const std::string& account_sid,
                                            const std::string& from) {
-  return std::make_unique<signed_callbacks>(created, auth_token, public_url, account_sid, from);
+  return std::make_unique<signed_callbacks>(created, route, auth_token, public_url, account_sid,
+                                            from);
 }
 
 std::unique_ptr<scenario> plain_gets(std::string path) {

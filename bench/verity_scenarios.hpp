@@ -14,18 +14,28 @@ namespace verity::bench {
 std::unique_ptr<scenario> send_verifications(std::string api_key, std::uint64_t first,
                                              phone_fate fate, std::string channel);
 
-/// `POST /api/referrals/send-verification` (the seed app's route) to number `first + sequence`.
-std::unique_ptr<scenario> compat_sends(std::uint64_t first, std::string method);
+/// `POST /api/referrals/send-verification` (the seed app's route) to number `first + sequence`
+/// of `fate`.
+std::unique_ptr<scenario> compat_sends(std::uint64_t first, phone_fate fate, std::string method);
 
 /// `GET /v1/verifications/{id}` over `created`, round robin.
 std::unique_ptr<scenario> status_reads(std::string api_key,
                                        const std::vector<created_verification>& created);
 
-/// Signed `POST /v1/webhooks/twilio/status` for the messages of `created`, round robin: each
+/// `GET /api/referrals/delivery-status/{messageSid}` over `created`, round robin.
+std::unique_ptr<scenario> compat_status_reads(const std::vector<created_verification>& created);
+
+/// Where status callbacks go.
+enum class callback_route {
+  v1,     ///< `POST /v1/webhooks/twilio/status?message_id=...` (the URL Verity gives Twilio).
+  compat, ///< `POST /api/referrals/sms-status-callback` (the seed's; found by MessageSid).
+};
+
+/// Signed status callbacks to `route` for the messages of `created`, round robin: each
 /// message gets `delivered`, then `read`, then `read` again (duplicates from the third round
 /// on). `public_url` is the base the engine checks signatures against; `from` the sender.
 std::unique_ptr<scenario> status_callbacks(const std::vector<created_verification>& created,
-                                           const std::string& auth_token,
+                                           callback_route route, const std::string& auth_token,
                                            const std::string& public_url,
                                            const std::string& account_sid,
                                            const std::string& from);

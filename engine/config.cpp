@@ -75,6 +75,12 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::twilio_whatsapp_template_sid:
       return store(c.twilio.whatsapp_template_sid, parse_sid(text, "HX"));
     case key_id::twilio_api_base: return store(c.twilio.api_base, parse_http_url(text));
+    case key_id::twilio_mps:
+      return store(c.twilio.messages_per_second, parse_whole_number(text, 1, 1'000'000));
+    case key_id::twilio_in_flight:
+      return store(c.twilio.max_in_flight, parse_whole_number(text, 1, 100'000));
+    case key_id::twilio_queue:
+      return store(c.twilio.max_queued, parse_whole_number(text, 1, 10'000'000));
     case key_id::delivery_timeout: return store(c.delivery_timeout, positive_duration(text));
     case key_id::code_ttl: return store(c.code_ttl, positive_duration(text));
     case key_id::code_length: return store(c.code_length, parse_whole_number(text, 4, 10));
@@ -118,6 +124,9 @@ std::string show(const config& c, key_id id) {
     case key_id::twilio_messaging_service_sid: return c.twilio.messaging_service_sid;
     case key_id::twilio_whatsapp_template_sid: return c.twilio.whatsapp_template_sid;
     case key_id::twilio_api_base: return c.twilio.api_base;
+    case key_id::twilio_mps: return std::to_string(c.twilio.messages_per_second);
+    case key_id::twilio_in_flight: return std::to_string(c.twilio.max_in_flight);
+    case key_id::twilio_queue: return std::to_string(c.twilio.max_queued);
     case key_id::delivery_timeout: return format_duration(c.delivery_timeout);
     case key_id::code_ttl: return format_duration(c.code_ttl);
     case key_id::code_length: return std::to_string(c.code_length);

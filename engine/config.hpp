@@ -30,6 +30,9 @@ struct twilio_settings {
   std::string messaging_service_sid; ///< "MG" + 32 hex digits, or "".
   std::string whatsapp_template_sid; ///< "HX" + 32 hex digits, or "".
   std::string api_base;              ///< http(s) URL without a trailing '/'.
+  std::uint32_t messages_per_second = 0; ///< VERITY_TWILIO_MPS: egress pace per sender.
+  std::uint32_t max_in_flight = 0;       ///< VERITY_TWILIO_IN_FLIGHT: creates on the wire.
+  std::uint32_t max_queued = 0;          ///< VERITY_TWILIO_QUEUE: messages waiting to go out.
 };
 
 /// Where an effective value came from.

@@ -37,6 +37,14 @@ constexpr std::array<config_key, key_count> keys{{
    "ContentSid (HX...) of the OTP template used outside the 24-hour window", false, ""},
   {key_id::twilio_api_base, "TWILIO_API_BASE", "twilio.api_base", "https://api.twilio.com",
    "Twilio API base URL", false, ""},
+  {key_id::twilio_mps, "VERITY_TWILIO_MPS", "twilio.mps", "80",
+   "messages per second each sender may start (WhatsApp's per-sender limit; the sandbox sender "
+   "always 1 per 3 s), 1 to 1000000", false, ""},
+  {key_id::twilio_in_flight, "VERITY_TWILIO_IN_FLIGHT", "twilio.in_flight", "64",
+   "Twilio create requests on the wire at once, all senders together (1 to 100000)", false, ""},
+  {key_id::twilio_queue, "VERITY_TWILIO_QUEUE", "twilio.queue", "10000",
+   "messages waiting for their sender's pace or a free request; more are refused (1 to "
+   "10000000)", false, ""},
   {key_id::delivery_timeout, "VERITY_DELIVERY_TIMEOUT", "delivery.timeout", "10s",
    "deadline for a delivery confirmation (at most the code TTL)", false, ""},
   {key_id::code_ttl, "VERITY_CODE_TTL", "code.ttl", "15m",

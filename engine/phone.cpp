@@ -174,6 +174,11 @@ tl::expected<phone_number, std::string> to_phone_number(const PhoneNumber& numbe
   }
   phone_number result;
   library().Format(number, PhoneNumberUtil::E164, &result.e164);
+  // Some plans (Germany's) accept numbers longer than E.164 allows, which Twilio refuses.
+  if (result.e164.size() > max_e164_digits + 1) {
+    return tl::unexpected("phone number has more than " + std::to_string(max_e164_digits) +
+                          " digits, the most E.164 allows");
+  }
   result.region = region_of(number);
   result.type = to_line_type(library().GetNumberType(number));
   return result;
@@ -288,6 +293,10 @@ tl::expected<phone_number, std::string> parse_phone(std::string_view input,
   } catch (...) {
     return tl::unexpected(std::string("phone number could not be parsed"));
   }
+}
+
+bool is_e164_form(std::string_view text) {
+  return looks_like_e164(text) && text[1] != '0';
 }
 
 std::string to_whatsapp_address(std::string_view e164) {

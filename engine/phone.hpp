@@ -30,13 +30,20 @@ struct phone_number {
 };
 
 /// Parses a number as a person writes it ("(201) 555-0123", "+44 20 7946 0958", "0044 ...",
-/// "whatsapp:+1 201...") into E.164, keeping only numbers libphonenumber says are valid.
+/// "whatsapp:+1 201...") into E.164, keeping only numbers libphonenumber says are valid and
+/// E.164 allows (at most 15 digits).
 /// `default_region` (ISO alpha-2, any case) applies to numbers written without a leading '+'; an
 /// unknown one is refused even for '+' input. Input over 64 bytes and numbers with an extension
 /// are refused. On failure returns a lower-case sentence saying why; never throws.
 /// Thread-safe; mutes libphonenumber's own logging on first use.
 tl::expected<phone_number, std::string> parse_phone(std::string_view input,
                                                     std::string_view default_region = "US");
+
+/// True if `text` is in the form parse_phone gives a valid number: '+', a digit other than 0,
+/// at most 15 digits in all. A check of form only, without the numbering plan: for numbers
+/// that come back from Twilio, which reports the `To` Verity sent in that form (a number
+/// Verity never sent to then finds no message, as an invalid one would).
+bool is_e164_form(std::string_view text);
 
 /// The Twilio WhatsApp address of an E.164 number: "whatsapp:+15550100100". Input that already
 /// has the prefix (any case) is not prefixed twice.

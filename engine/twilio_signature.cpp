@@ -11,7 +11,8 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include "engine/keyed_hmac.hpp"
 
 namespace verity {
 
@@ -131,18 +132,11 @@ std::string base64(std::span<const unsigned char> bytes) {
 
 /// base64(HMAC-SHA1(token, payload)), or nothing when OpenSSL fails.
 std::optional<std::string> sign(std::string_view token, std::string_view payload) {
-  // OpenSSL 3 reads a null key as "no key": give an empty token a valid address.
-  static constexpr char no_key = 0;
-  const char* key = token.empty() ? &no_key : token.data();
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_size = 0;
-  if (HMAC(EVP_sha1(), key, static_cast<int>(token.size()),
-           reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
-           &mac_size)
-      == nullptr) {
+  auto mac = thread_hmac(hmac_digest::sha1, key_bytes(token)).compute(payload);
+  if (mac.empty()) {
     return std::nullopt;
   }
-  return base64(std::span(mac).first(mac_size));
+  return base64(mac);
 }
 
 /// Lower-case hex SHA-256 of `data`, or nothing when OpenSSL fails.
@@ -193,6 +187,21 @@ bool any_signature_matches(std::string_view signature, std::span<const std::stri
   return matched;
 }
 
+/// The check shared by both overloads: `url` is the URL requested, `variants` those to try.
+bool signature_valid(std::string_view signature_header, std::string_view url,
+                     std::span<const std::string> variants, const form_params& params,
+                     std::string_view raw_body, std::span<const std::string> auth_tokens) {
+  if (signature_header.empty()) {
+    return false;
+  }
+  const auto body_hash = body_hash_param(url);
+  const bool body_ok = !body_hash || body_hash_matches(*body_hash, raw_body);
+  const form_params no_params;
+  const bool signature_ok = any_signature_matches(signature_header, variants,
+                                                  body_hash ? no_params : params, auth_tokens);
+  return body_ok && signature_ok;
+}
+
 } // namespace
 
 std::string compute_twilio_signature(std::string_view auth_token, std::string_view url,
@@ -215,16 +224,37 @@ std::string twilio_body_sha256(std::string_view raw_body) {
 bool validate_twilio_signature(std::string_view signature_header, std::string_view url,
                                const form_params& params, std::string_view raw_body,
                                std::span<const std::string> auth_tokens) noexcept {
-  if (signature_header.empty()) {
-    return false;
+  return signature_valid(signature_header, url, url_variants(url), params, raw_body, auth_tokens);
+}
+
+twilio_public_url::twilio_public_url(std::string base) : base_(std::move(base)) {
+  // Parsed with a path ending in '/' (as any target starts with '/') so that curl, which writes
+  // an empty path as "/", rebuilds the base exactly as it would the base of a full URL.
+  auto parsed = url_variants(base_ + "/");
+  if (parsed.size() == 2 && parsed.back().ends_with('/')) {
+    parsed.back().pop_back();
+    toggled_ = std::move(parsed.back());
   }
-  const auto body_hash = body_hash_param(url);
-  const bool body_ok = !body_hash || body_hash_matches(*body_hash, raw_body);
-  const form_params no_params;
-  const auto variants = url_variants(url);
-  const bool signature_ok = any_signature_matches(signature_header, variants,
-                                                  body_hash ? no_params : params, auth_tokens);
-  return body_ok && signature_ok;
+}
+
+std::vector<std::string> twilio_public_url::variants(std::string_view target) const {
+  if (!target.starts_with('/')) {
+    return url_variants(base_ + std::string(target));
+  }
+  std::vector<std::string> urls{base_ + std::string(target)};
+  if (toggled_) {
+    urls.push_back(*toggled_ + std::string(target));
+  }
+  return urls;
+}
+
+bool validate_twilio_signature(std::string_view signature_header,
+                               const twilio_public_url& public_url, std::string_view target,
+                               const form_params& params, std::string_view raw_body,
+                               std::span<const std::string> auth_tokens) noexcept {
+  const auto variants = public_url.variants(target);
+  return signature_valid(signature_header, variants.front(), variants, params, raw_body,
+                         auth_tokens);
 }
 
 } // namespace verity

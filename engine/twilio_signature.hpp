@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/form.hpp"
 
@@ -33,6 +35,34 @@ namespace verity {
 /// out of memory terminates, as anywhere under noexcept).
 [[nodiscard]] bool validate_twilio_signature(std::string_view signature_header,
                                              std::string_view url, const form_params& params,
+                                             std::string_view raw_body,
+                                             std::span<const std::string> auth_tokens) noexcept;
+
+/// A public base URL (VERITY_PUBLIC_URL: no query, no trailing '/') with the URLs Twilio may
+/// have signed for a request to it worked out once, so that checking a callback's signature
+/// does not parse the URL again: `variants(target)` equals what `validate_twilio_signature`
+/// above tries for `base + target` (the given URL, and the one with the default port toggled).
+class twilio_public_url {
+public:
+  /// Parses `base` once (with curl, as the URL overload does for each request).
+  explicit twilio_public_url(std::string base);
+
+  /// The base URL as given.
+  [[nodiscard]] const std::string& base() const noexcept { return base_; }
+
+  /// The URLs a signature of a request to `target` (its path and query) may cover.
+  [[nodiscard]] std::vector<std::string> variants(std::string_view target) const;
+
+private:
+  std::string base_;                  ///< As given.
+  std::optional<std::string> toggled_; ///< With the default port removed or added, if any.
+};
+
+/// `validate_twilio_signature` for a request to `target` under `public_url`, without parsing
+/// the URL again. Same rules, same result as the overload above given `base + target`.
+[[nodiscard]] bool validate_twilio_signature(std::string_view signature_header,
+                                             const twilio_public_url& public_url,
+                                             std::string_view target, const form_params& params,
                                              std::string_view raw_body,
                                              std::span<const std::string> auth_tokens) noexcept;
 

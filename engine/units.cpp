@@ -103,7 +103,7 @@ tl::expected<std::chrono::milliseconds, std::string> parse_duration(std::string_
     return tl::unexpected(std::string{"expected a duration with a unit (ms, s, m, h or d), "
                                       "e.g. 10s: a bare number is ambiguous"});
   auto found = std::find_if(duration_units.begin(), duration_units.end(),
-                            [&](const unit& u) { return u.suffix == suffix; });
+                            [suffix = suffix](const unit& u) { return u.suffix == suffix; });
   if (found == duration_units.end())
     return tl::unexpected(std::string{duration_expected});
   auto limit = static_cast<std::uint64_t>(max_duration.count()) / found->factor;
@@ -128,8 +128,9 @@ tl::expected<std::uint64_t, std::string> parse_size(std::string_view text) {
     return tl::unexpected(std::string{"expected a size in binary units (B, KiB, MiB or GiB; "
                                       "1 KiB = 1024 bytes), e.g. 64KiB: decimal units are "
                                       "ambiguous"});
-  auto found = std::find_if(size_units.begin(), size_units.end(),
-                            [&](const unit& u) { return equals_ignoring_case(u.suffix, suffix); });
+  auto found = std::find_if(size_units.begin(), size_units.end(), [suffix = suffix](const unit& u) {
+    return equals_ignoring_case(u.suffix, suffix);
+  });
   if (found == size_units.end())
     return tl::unexpected(std::string{size_expected});
   auto number = to_number<std::uint64_t>(digits);

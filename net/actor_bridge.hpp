@@ -45,11 +45,16 @@ public:
     if (!admitted)
       return done(caf::make_error(ec::overloaded));
     auto call = std::make_shared<pending_call<T>>(std::move(done), std::move(*admitted));
-    system_.spawn([target, timeout, call, message...](caf::event_based_actor* self) {
-      self->request(target, timeout, message...)
-        .then([call](T& value) { call->finish(std::move(value)); },
-              [call](caf::error& error) { call->finish(std::move(error)); });
-    });
+    // The call is a spawn argument, not a capture: for a function without arguments CAF
+    // 0.17.6 dereferences a null argument tuple (undefined behaviour UBSan reports).
+    system_.spawn(
+      [target, timeout, message...](caf::event_based_actor* self,
+                                    std::shared_ptr<pending_call<T>> pending) {
+        self->request(target, timeout, message...)
+          .then([pending](T& value) { pending->finish(std::move(value)); },
+                [pending](caf::error& error) { pending->finish(std::move(error)); });
+      },
+      std::move(call));
   }
 
   /// Requests currently waiting for an answer.

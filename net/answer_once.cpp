@@ -15,7 +15,8 @@ public:
   once_state& operator=(const once_state&) = delete;
 
   ~once_state() {
-    answer(error_response(500, "internal", "The request could not be completed."));
+    if (!answered_.exchange(true))
+      respond_(error_response(500, "internal", "The request could not be completed."));
   }
 
   /// Hands `response` on, unless an answer went out already.

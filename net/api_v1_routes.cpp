@@ -320,7 +320,7 @@ void get_verification(const state_ptr& state, std::size_t, const http_request& r
             [respond](engine_result<verification_view> result) {
               if (!result)
                 return respond(failure_response(result.error()));
-              respond(json_response(200, verification_json(*result)));
+              respond({200, "application/json", verification_body(*result), {}});
             });
 }
 

@@ -14,13 +14,13 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include "net/beast_request.hpp"
 #include "net/http_message.hpp"
 
 namespace verity::net {
@@ -32,13 +32,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-/// True for errors that mean the client sent something that is not HTTP (as opposed to closing
-/// the connection or timing out), which deserve a 400 before the connection closes.
-bool is_malformed_request(beast::error_code ec) {
-  return ec && ec.category() == http::make_error_code(http::error::bad_method).category()
-         && ec != http::error::end_of_stream && ec != http::error::partial_message;
-}
-
 /// True when the client waits for "100 Continue" before it sends the body (RFC 9110 10.1.1).
 bool expects_continue(const http::request<http::string_body>& request) {
   return request.version() >= 11 && beast::iequals(request[http::field::expect], "100-continue");
@@ -46,6 +39,10 @@ bool expects_continue(const http::request<http::string_body>& request) {
 
 /// What every session shares with the listener.
 struct shared_state {
+  // A constructor, since clang 14 cannot make_shared an aggregate (no P0960).
+  shared_state(request_handler& handler_, http_server_limits limits_)
+    : handler(handler_), limits(limits_) {}
+
   request_handler& handler;
   http_server_limits limits;
   std::atomic<std::size_t> connections{0};
@@ -70,8 +67,7 @@ public:
 private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(shared_->limits.max_body);
-    parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header));
+    apply_limits(*parser_, shared_->limits);
     stream_.expires_after(shared_->limits.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -103,12 +99,8 @@ private:
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit)
-      return reject(error_response(413, "payload_too_large", "The request body is too large."));
-    if (ec == http::error::header_limit)
-      return reject(error_response(431, "invalid_request", "The request headers are too large."));
-    if (is_malformed_request(ec))
-      return reject(error_response(400, "invalid_request", "The request is not valid HTTP."));
+    if (auto answer = read_failure_response(ec))
+      return reject(std::move(*answer));
     if (ec)
       return close(); // end of stream, timeout or a network error: nothing to answer
     stream_.expires_never();
@@ -128,17 +120,9 @@ private:
   }
 
   http_request to_application(http::request<http::string_body> request) const {
-    http_request converted;
-    converted.method = std::string{request.method_string()};
-    converted.target = std::string{request.target()};
-    for (const auto& field : request)
-      converted.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
-    converted.body = std::move(request.body());
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
-    if (!ec)
-      converted.remote_address = peer.address().to_string();
-    return converted;
+    return to_http_request(std::move(request), ec ? std::string{} : peer.address().to_string());
   }
 
   /// Answers a request that could not be read, then closes the connection.
@@ -179,7 +163,7 @@ private:
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<request_parser> parser_;
   std::shared_ptr<shared_state> shared_;
   bool keep_alive_ = false;
   unsigned version_ = 11;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -15,8 +16,9 @@
 
 #include "engine/error_classification.hpp"
 #include "engine/phone.hpp"
-#include "engine/twilio_signature.hpp"
 #include "net/curl_multi.hpp"
+#include "net/sim_callback_pool.hpp"
+#include "net/sim_signer.hpp"
 
 namespace verity::net {
 
@@ -61,6 +63,7 @@ struct run {
   sim_message message;
   std::vector<planned_callback> steps;
   std::function<void()> first_answered;
+  std::optional<callback_target> target; ///< Where the pool sends; none: libcurl sends.
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
   std::size_t next = 0;
@@ -69,7 +72,7 @@ struct run {
   run(sim_message m, std::vector<planned_callback> s, std::function<void()> first,
       asio::io_context& io)
     : message(std::move(m)), steps(std::move(s)), first_answered(std::move(first)),
-      strand(asio::make_strand(io)), timer(strand) {}
+      target(parse_callback_url(message.request.status_callback)), strand(asio::make_strand(io)), timer(strand) {}
 };
 
 } // namespace
@@ -94,9 +97,9 @@ form_params status_callback_params(const sim_message& message, const planned_cal
 
 /// What every run shares. Runs hold it strongly: it owns nothing they could outlive.
 struct sim_callbacks::impl : std::enable_shared_from_this<sim_callbacks::impl> {
-  impl(asio::io_context& context, curl_multi& client, std::string token, sim_latency steps,
-       std::uint64_t seed)
-    : io(context), http(client), auth_token(std::move(token)), latency(steps),
+  impl(asio::io_context& context, sim_callback_pool& callback_pool, curl_multi& client,
+       std::string token, sim_latency steps, std::uint64_t seed)
+    : io(context), pool(callback_pool), http(client), signer(std::move(token)), latency(steps),
       random(seed != 0 ? seed : std::random_device{}()), install_sid(random_sid("XE")) {}
 
   std::chrono::milliseconds draw_delay() {
@@ -121,17 +124,21 @@ struct sim_callbacks::impl : std::enable_shared_from_this<sim_callbacks::impl> {
   void send(const std::shared_ptr<run>& r) {
     const auto& step = r->steps[r->next];
     auto params = status_callback_params(r->message, step, install_sid);
+    const auto& url = r->message.request.status_callback;
+    auto signature = signer.sign(url, params);
+    auto done = [self = shared_from_this(), r](http_outcome outcome) {
+      asio::post(r->strand, [self, r, outcome = std::move(outcome)] { self->on_answer(r, outcome); });
+    };
+    if (r->target)
+      return pool.post(*r->target, encode_form(params), std::move(signature), std::move(done));
     http_call call;
     call.method = "POST";
-    call.url = r->message.request.status_callback;
+    call.url = url;
     call.headers = {"Content-Type: application/x-www-form-urlencoded",
-                    "User-Agent: TwilioProxy/1.1",
-                    "X-Twilio-Signature: " + compute_twilio_signature(auth_token, call.url, params)};
+                    "User-Agent: TwilioProxy/1.1", "X-Twilio-Signature: " + signature};
     call.body = encode_form(params);
     call.total_timeout = std::chrono::seconds{15};
-    http.start(std::move(call), [self = shared_from_this(), r](http_outcome outcome) {
-      asio::post(r->strand, [self, r, outcome = std::move(outcome)] { self->on_answer(r, outcome); });
-    });
+    http.start(std::move(call), std::move(done));
   }
 
   void on_answer(const std::shared_ptr<run>& r, const http_outcome& outcome) {
@@ -159,15 +166,26 @@ struct sim_callbacks::impl : std::enable_shared_from_this<sim_callbacks::impl> {
       return;
     }
     ++failed;
+    if (!should_log_failure())
+      return;
     spdlog::warn("simulator callback {} for {} to {} failed: {}",
                  to_string(r->steps[r->next].status), r->message.sid,
                  mask_phone(r->message.request.to_e164),
                  outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   }
 
+  /// True for the first failure of each second: an overloaded receiver must not flood the log.
+  bool should_log_failure() {
+    auto second = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+    return last_logged_second.exchange(second) != second;
+  }
+
   asio::io_context& io;
+  sim_callback_pool& pool;
   curl_multi& http;
-  std::string auth_token;
+  sim_signer signer;
   sim_latency latency;
   std::mutex random_mutex;
   std::mt19937_64 random; ///< Guarded by random_mutex.
@@ -175,11 +193,12 @@ struct sim_callbacks::impl : std::enable_shared_from_this<sim_callbacks::impl> {
   std::atomic<std::uint64_t> answered{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> retried{0};
+  std::atomic<std::int64_t> last_logged_second{-1};
 };
 
-sim_callbacks::sim_callbacks(asio::io_context& io, curl_multi& http, std::string auth_token,
-                             sim_latency latency, std::uint64_t seed)
-  : impl_(std::make_shared<impl>(io, http, std::move(auth_token), latency, seed)) {}
+sim_callbacks::sim_callbacks(asio::io_context& io, sim_callback_pool& pool, curl_multi& http,
+                             std::string auth_token, sim_latency latency, std::uint64_t seed)
+  : impl_(std::make_shared<impl>(io, pool, http, std::move(auth_token), latency, seed)) {}
 
 sim_callbacks::~sim_callbacks() = default;
 
@@ -199,7 +218,14 @@ void sim_callbacks::play(sim_message message, std::vector<planned_callback> step
 }
 
 callback_counts sim_callbacks::counts() const {
-  return {impl_->answered.load(), impl_->failed.load(), impl_->retried.load()};
+  auto sent = impl_->pool.counts();
+  return {impl_->answered.load(), impl_->failed.load(), impl_->retried.load(),
+          sent.dropped,           sent.delayed,         sent.queued,
+          sent.connections_opened};
+}
+
+bool sim_callbacks::saturated() const {
+  return impl_->pool.saturated();
 }
 
 } // namespace verity::net

@@ -18,6 +18,7 @@ class io_context;
 namespace verity::net {
 
 class curl_multi;
+class sim_callback_pool;
 
 /// How long each simulated step (carrier hop) takes: uniform in mean ± jitter, at least 0.
 struct sim_latency {
@@ -30,6 +31,10 @@ struct callback_counts {
   std::uint64_t answered = 0; ///< Callbacks the receiver answered with 2xx.
   std::uint64_t failed = 0;   ///< Callbacks that got another answer or none (after the retry).
   std::uint64_t retried = 0;  ///< Callbacks sent again after a connection failure.
+  std::uint64_t dropped = 0;  ///< Callbacks dropped because the send queue was full (in failed).
+  std::uint64_t delayed = 0;  ///< Callbacks that waited a second or more for a connection.
+  std::uint64_t queued = 0;   ///< Callbacks waiting for a connection now.
+  std::uint64_t connections = 0; ///< Keep-alive connections opened to callback receivers.
 };
 
 /// The parameters Twilio posts for one status of `message` (PROTOCOL.md, "Status callbacks"):
@@ -41,13 +46,15 @@ form_params status_callback_params(const sim_message& message, const planned_cal
 
 /// Posts a message's status callbacks to its StatusCallback URL, signed with X-Twilio-Signature,
 /// one after the other, each after a latency draw (a duplicate right after its original);
-/// a callback that cannot connect is sent once more, as Twilio does. Thread-safe.
+/// a callback that cannot connect is sent once more, as Twilio does. http:// URLs go through
+/// `pool` (keep-alive connections, bounded queue), https:// ones through libcurl. Thread-safe:
+/// each message's callbacks run on a strand of their own.
 class sim_callbacks {
 public:
-  /// Sends through `http` (which must outlive this and run on `io`), signing with `auth_token`;
-  /// `seed` 0 draws latencies from a random seed.
-  sim_callbacks(boost::asio::io_context& io, curl_multi& http, std::string auth_token,
-                sim_latency latency, std::uint64_t seed);
+  /// Sends through `pool` and `http` (which must outlive this and run on `io`), signing with
+  /// `auth_token`; `seed` 0 draws latencies from a random seed.
+  sim_callbacks(boost::asio::io_context& io, sim_callback_pool& pool, curl_multi& http,
+                std::string auth_token, sim_latency latency, std::uint64_t seed);
   ~sim_callbacks();
 
   sim_callbacks(const sim_callbacks&) = delete;
@@ -60,6 +67,9 @@ public:
 
   /// The counts so far.
   callback_counts counts() const;
+
+  /// True while the send queue is half full or more: new messages should be refused.
+  bool saturated() const;
 
 private:
   struct impl;

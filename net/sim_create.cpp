@@ -111,9 +111,70 @@ std::optional<twilio_error> check_addresses(create_request& r) {
   return std::nullopt;
 }
 
-/// A string, or null when empty.
-json string_or_null(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
+/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF).
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
+                                         : (lead >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size())
+      return false;
+    std::uint32_t point = length == 1 ? lead : lead & (0x7FU >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80)
+        return false;
+      point = (point << 6) | (next & 0x3FU);
+    }
+    constexpr std::array<std::uint32_t, 5> smallest{0, 0, 0x80, 0x800, 0x10000};
+    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+      return false;
+    i += length;
+  }
+  return true;
+}
+
+/// Appends `text` as a JSON string; text that is not UTF-8 gets U+FFFD for each bad sequence,
+/// as nlohmann::json's replacing dump writes it.
+void append_string(std::string& out, std::string_view text) {
+  if (!is_utf8(text)) {
+    out += json(std::string{text}).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  constexpr std::string_view hex = "0123456789abcdef";
+  constexpr std::string_view shorts = "btn-fr"; // after a backslash, for 0x08 to 0x0D but 0x0B
+  out += '"';
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte >= 0x08 && byte <= 0x0D && byte != 0x0B) {
+      out += '\\';
+      out += shorts[byte - 0x08];
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0x0F];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+/// Appends `"name":` and the string `value` (null when empty and `empty_is_null`), then `,`.
+void append_field(std::string& out, std::string_view name, std::string_view value,
+                  bool empty_is_null = false) {
+  out += '"';
+  out += name;
+  out += "\":";
+  if (value.empty() && empty_is_null)
+    out += "null";
+  else
+    append_string(out, value);
+  out += ',';
 }
 
 } // namespace
@@ -123,7 +184,7 @@ std::string twilio_error_body(const twilio_error& e) {
               {"message", e.message},
               {"more_info", "https://www.twilio.com/docs/errors/" + std::to_string(e.code)},
               {"status", e.http_status}}
-    .dump();
+    .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::optional<twilio_error> check_account(std::string_view authorization,
@@ -162,27 +223,30 @@ tl::expected<create_request, twilio_error> check_create(const form_params& param
 std::string message_resource_json(const sim_message& m) {
   auto uri = "/2010-04-01/Accounts/" + m.account_sid + "/Messages/" + m.sid;
   auto date = rfc2822_date(m.created);
-  return json{{"account_sid", m.account_sid},
-              {"api_version", "2010-04-01"},
-              {"body", m.request.body},
-              {"date_created", date},
-              {"date_sent", nullptr},
-              {"date_updated", date},
-              {"direction", "outbound-api"},
-              {"error_code", nullptr},
-              {"error_message", nullptr},
-              {"from", string_or_null(m.request.from)},
-              {"messaging_service_sid", string_or_null(m.request.messaging_service_sid)},
-              {"num_media", "0"},
-              {"num_segments", "1"},
-              {"price", nullptr},
-              {"price_unit", nullptr},
-              {"sid", m.sid},
-              {"status", to_string(m.status)},
-              {"subresource_uris", {{"media", uri + "/Media.json"}}},
-              {"to", m.request.to},
-              {"uri", uri + ".json"}}
-    .dump();
+  std::string out;
+  out.reserve(640 + m.request.body.size());
+  out += '{';
+  append_field(out, "account_sid", m.account_sid);
+  append_field(out, "api_version", "2010-04-01");
+  append_field(out, "body", m.request.body);
+  append_field(out, "date_created", date);
+  out += R"("date_sent":null,)";
+  append_field(out, "date_updated", date);
+  append_field(out, "direction", "outbound-api");
+  out += R"("error_code":null,"error_message":null,)";
+  append_field(out, "from", m.request.from, true);
+  append_field(out, "messaging_service_sid", m.request.messaging_service_sid, true);
+  out += R"("num_media":"0","num_segments":"1","price":null,"price_unit":null,)";
+  append_field(out, "sid", m.sid);
+  append_field(out, "status", to_string(m.status));
+  out += R"("subresource_uris":{)";
+  append_field(out, "media", uri + "/Media.json");
+  out.back() = '}';
+  out += ',';
+  append_field(out, "to", m.request.to);
+  append_field(out, "uri", uri + ".json");
+  out.back() = '}';
+  return out;
 }
 
 std::string rfc2822_date(std::chrono::system_clock::time_point at) {

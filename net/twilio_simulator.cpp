@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "engine/phone.hpp"
@@ -24,6 +23,12 @@ namespace {
 
 /// The sender the simulated Messaging Service picks when the request names none.
 constexpr std::string_view service_sender = "+15005550006";
+
+/// How long its own inbox keeps a message.
+constexpr std::chrono::minutes own_inbox_ttl{30};
+
+/// The route that answers the counts.
+constexpr std::string_view stats_path = "/sim/stats";
 
 /// The AccountSid of ".../Accounts/{AccountSid}/Messages.json", or nothing for another path.
 std::optional<std::string_view> account_of_messages_path(std::string_view path) {
@@ -74,18 +79,46 @@ std::string sender_for(const create_request& request) {
   return request.whatsapp ? to_whatsapp_address(service_sender) : std::string{service_sender};
 }
 
+/// The counts as the stats route answers them.
+std::string stats_json(const sim_stats& s) {
+  const auto& c = s.callbacks;
+  return nlohmann::json{{"created", s.created},
+                        {"refused", s.refused},
+                        {"overloaded", s.overloaded},
+                        {"callbacks",
+                         {{"answered", c.answered},
+                          {"failed", c.failed},
+                          {"retried", c.retried},
+                          {"dropped", c.dropped},
+                          {"delayed", c.delayed},
+                          {"queued", c.queued},
+                          {"connections", c.connections}}}}
+    .dump();
+}
+
+/// The io_context's threads for a setting (0: one per CPU).
+unsigned thread_count(unsigned configured) {
+  return configured != 0 ? configured : std::max(1U, std::thread::hardware_concurrency());
+}
+
 } // namespace
 
 /// The server, the callback sender and their io_context; `handle` answers every request.
 struct twilio_simulator::impl final : request_handler {
   explicit impl(twilio_simulator_settings configured)
-    : settings(std::move(configured)), io(1), http(io),
-      callbacks(io, http, settings.auth_token, settings.latency,
+    : settings(std::move(configured)), threads(thread_count(settings.threads)),
+      io(static_cast<int>(threads)), http(io), pool(io, settings.callback_limits),
+      callbacks(io, pool, http, settings.auth_token, settings.latency,
                 settings.seed != 0 ? settings.seed + 1 : 0),
-      director(settings.mix, settings.seed), server(io, settings.host, settings.port, *this) {}
+      director(settings.mix, settings.seed), server(io, settings.host, settings.port, *this) {
+    if (!settings.inbox)
+      settings.inbox = std::make_shared<sim_inbox>(inbox_capacity, own_inbox_ttl);
+  }
 
   void handle(http_request request, responder respond) override {
     auto path = request.path();
+    if (path == stats_path && request.method == "GET")
+      return respond({200, "application/json", stats_json(stats()), {}});
     auto sid = account_of_messages_path(path);
     if (!sid)
       return refuse(respond, {404, 20404,
@@ -111,6 +144,10 @@ struct twilio_simulator::impl final : request_handler {
   }
 
   void create(create_request request, responder respond) {
+    if (!request.status_callback.empty() && callbacks.saturated()) {
+      ++overloaded;
+      return refuse(respond, {429, 20429, "Too Many Requests"});
+    }
     sim_request_kind kind{request.whatsapp, !request.content_sid.empty(),
                           !request.messaging_service_sid.empty()};
     auto plan = director.decide(request.to_e164, kind, std::chrono::steady_clock::now());
@@ -121,9 +158,8 @@ struct twilio_simulator::impl final : request_handler {
                         std::chrono::system_clock::now()};
     message.from = sender_for(message.request);
     ++created;
-    remember(message.request);
-    if (settings.inbox && delivers(plan))
-      settings.inbox->deliver(message.sid, as_received(message.request),
+    if (delivers(plan))
+      settings.inbox->deliver(message.sid, message.request.to_e164, as_received(message.request),
                               std::chrono::steady_clock::now());
     spdlog::debug("simulator created {} to {}", message.sid, mask_phone(message.request.to_e164));
     if (plan.answer_delay > std::chrono::milliseconds{0})
@@ -157,31 +193,22 @@ struct twilio_simulator::impl final : request_handler {
     callbacks.play(std::move(message), std::move(plan.callbacks));
   }
 
-  /// Keeps `request`'s Body as its number's latest, forgetting the oldest number when full.
-  void remember(const create_request& request) {
-    std::lock_guard lock{inbox_mutex};
-    auto [entry, added] = inbox.insert_or_assign(request.to_e164, request.body);
-    if (!added)
-      return;
-    inbox_order.push_back(entry->first);
-    if (inbox_order.size() > inbox_capacity) {
-      inbox.erase(inbox_order.front());
-      inbox_order.pop_front();
-    }
+  sim_stats stats() const {
+    return {created.load(), refused.load(), overloaded.load(), callbacks.counts()};
   }
 
   twilio_simulator_settings settings;
+  unsigned threads;
   boost::asio::io_context io;
   curl_multi http;
+  sim_callback_pool pool;
   sim_callbacks callbacks;
   sim_director director;
   http_server server;
-  std::thread runner;
+  std::vector<std::thread> runners;
   std::atomic<std::uint64_t> created{0};
   std::atomic<std::uint64_t> refused{0};
-  mutable std::mutex inbox_mutex;
-  std::map<std::string, std::string> inbox; ///< Latest Body by number; guarded by inbox_mutex.
-  std::deque<std::string> inbox_order;      ///< Numbers in `inbox`, oldest first; same guard.
+  std::atomic<std::uint64_t> overloaded{0};
 };
 
 twilio_simulator::twilio_simulator(twilio_simulator_settings settings)
@@ -193,14 +220,16 @@ twilio_simulator::~twilio_simulator() {
 
 void twilio_simulator::start() {
   impl_->server.start();
-  impl_->runner = std::thread{[this] { impl_->io.run(); }};
+  for (unsigned i = 0; i < impl_->threads; ++i)
+    impl_->runners.emplace_back([this] { impl_->io.run(); });
 }
 
 void twilio_simulator::stop() {
   impl_->server.stop();
   impl_->io.stop();
-  if (impl_->runner.joinable())
-    impl_->runner.join();
+  for (auto& runner : impl_->runners)
+    runner.join();
+  impl_->runners.clear();
 }
 
 std::uint16_t twilio_simulator::port() const {
@@ -213,16 +242,12 @@ std::string twilio_simulator::base_url() const {
   return "http://" + shown + ":" + std::to_string(port());
 }
 
-std::optional<std::string> twilio_simulator::last_body(const std::string& e164) const {
-  std::lock_guard lock{impl_->inbox_mutex};
-  auto found = impl_->inbox.find(e164);
-  if (found == impl_->inbox.end())
-    return std::nullopt;
-  return found->second;
+std::shared_ptr<sim_inbox> twilio_simulator::inbox() const {
+  return impl_->settings.inbox;
 }
 
 sim_stats twilio_simulator::stats() const {
-  return {impl_->created.load(), impl_->refused.load(), impl_->callbacks.counts()};
+  return impl_->stats();
 }
 
 } // namespace verity::net

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "net/sim_callback_pool.hpp"
 #include "net/sim_callbacks.hpp"
 #include "net/sim_inbox.hpp"
 #include "net/sim_scenarios.hpp"
@@ -21,22 +22,29 @@ struct twilio_simulator_settings {
   sim_latency latency;            ///< Time between two callbacks of a message.
   sim_mix mix;                    ///< Outcome rates for numbers the table does not script.
   std::uint64_t seed = 0;         ///< Seeds outcomes and latencies; 0 picks a random seed.
-  /// Where messages it will report delivered are kept for the demo page; null: nowhere.
+  unsigned threads = 1;           ///< Threads running its io_context; 0: one per CPU.
+  callback_pool_limits callback_limits; ///< Connections per callback host, queue bound.
+  /// The simulated phones: where messages it will report delivered are kept (the demo page, the
+  /// tests' reading of codes); null: one of its own, of `inbox_capacity` messages.
   std::shared_ptr<sim_inbox> inbox;
 };
 
 /// What a simulator has done so far.
 struct sim_stats {
   std::uint64_t created = 0; ///< Messages answered 201.
-  std::uint64_t refused = 0; ///< Requests answered with an error.
+  std::uint64_t refused = 0; ///< Requests answered with an error (overloaded included).
+  std::uint64_t overloaded = 0; ///< Creates answered 429 because the callback queue filled up.
   callback_counts callbacks;
 };
 
-/// A stand-in for Twilio's Messages API on its own io_context and thread: serves
+/// A stand-in for Twilio's Messages API on its own io_context and threads: serves
 /// POST /2010-04-01/Accounts/{AccountSid}/Messages.json as Twilio does (authentication,
 /// parameter checks, error codes, the message resource), then posts signed status callbacks
 /// to each message's StatusCallback, as the scenario of its `To` number says (see
-/// net/sim_scenarios.hpp and net/README.md).
+/// net/sim_scenarios.hpp and net/README.md). While its callback queue is half full or more it
+/// answers new messages that want callbacks with 429 (20429), as Twilio does when an account
+/// sends too fast.
+/// GET /sim/stats answers its counts as JSON (no credentials: they hold no secret).
 class twilio_simulator {
 public:
   /// Binds the listening socket. Throws std::system_error when the address cannot be bound,
@@ -49,10 +57,10 @@ public:
   twilio_simulator(const twilio_simulator&) = delete;
   twilio_simulator& operator=(const twilio_simulator&) = delete;
 
-  /// Starts serving on a thread of its own.
+  /// Starts serving on `settings.threads` threads of its own.
   void start();
 
-  /// Stops serving and sending callbacks and joins its thread; callbacks not sent yet are
+  /// Stops serving and sending callbacks and joins its threads; callbacks not sent yet are
   /// dropped. Idempotent; call it from any thread but the simulator's own.
   void stop();
 
@@ -65,12 +73,10 @@ public:
   /// The counts so far.
   sim_stats stats() const;
 
-  /// The Body of the latest message created to `e164` (canonical E.164, no "whatsapp:"), as the
-  /// phone would show it: lets a test read the code it was sent. Only the latest
-  /// `inbox_capacity` numbers are remembered; nothing for an older or unknown one.
-  std::optional<std::string> last_body(const std::string& e164) const;
+  /// The simulated phones (the settings' inbox, or its own).
+  std::shared_ptr<sim_inbox> inbox() const;
 
-  /// How many numbers `last_body` remembers.
+  /// How many messages its own inbox keeps.
   static constexpr std::size_t inbox_capacity = 1024;
 
 private:

@@ -26,6 +26,7 @@ namespace {
 struct webhook_state {
   std::shared_ptr<engine_client> engine;
   webhook_settings settings;
+  twilio_public_url signed_base; ///< settings.public_url, parsed once for every signature.
 };
 
 using state_ptr = std::shared_ptr<webhook_state>;
@@ -52,7 +53,7 @@ std::string printable(std::string_view text) {
 }
 
 /// The form parameters of a request whose Twilio signature is valid, or the error to answer.
-tl::expected<form_params, http_response> signed_form(const webhook_settings& settings,
+tl::expected<form_params, http_response> signed_form(const webhook_state& state,
                                                      const http_request& request) {
   if (!has_media_type(request, "application/x-www-form-urlencoded"))
     return tl::make_unexpected(unsupported_media_type("application/x-www-form-urlencoded"));
@@ -64,8 +65,9 @@ tl::expected<form_params, http_response> signed_form(const webhook_settings& set
   if (!params)
     return tl::make_unexpected(
       error_response(400, "invalid_request", "The form body is malformed: " + params.error()));
-  if (!validate_twilio_signature(signature, settings.public_url + request.target, *params,
-                                 request.body, settings.secrets->current()->callback_tokens()))
+  if (!validate_twilio_signature(signature, state.signed_base, request.target, *params,
+                                 request.body,
+                                 state.settings.secrets->current()->callback_tokens()))
     return tl::make_unexpected(
       error_response(403, "invalid_signature", "The X-Twilio-Signature does not match."));
   return std::move(*params);
@@ -73,7 +75,7 @@ tl::expected<form_params, http_response> signed_form(const webhook_settings& set
 
 router::route_handler verified(state_ptr state, webhook_handler handler) {
   return [state = std::move(state), handler](const http_request& request, responder respond) {
-    auto params = signed_form(state->settings, request);
+    auto params = signed_form(*state, request);
     if (!params && params.error().status == 403 && state->settings.recorder != nullptr)
       state->settings.recorder->callback(callback_result::bad_signature);
     if (!params)
@@ -150,14 +152,16 @@ std::optional<status_callback> read_callback(const form_params& params) {
   }
   status_callback callback;
   callback.twilio_sid = std::string(find_param(params, "MessageSid").value_or(""));
+  // Twilio reports the To Verity sent, which is E.164: it routes the callback as it is, with
+  // no numbering-plan lookup (a costly one per callback); a number never sent to finds nothing.
   auto to = find_param(params, "To").value_or("");
-  auto recipient = parse_phone(strip_whatsapp_prefix(to));
-  if (!recipient) {
-    spdlog::info("status callback for {} ignored: recipient {} is not a valid number",
+  auto recipient = strip_whatsapp_prefix(to);
+  if (!is_e164_form(recipient)) {
+    spdlog::info("status callback for {} ignored: recipient {} is not an E.164 number",
                  printable(callback.twilio_sid), mask_phone(to));
     return std::nullopt;
   }
-  callback.phone = std::move(recipient->e164);
+  callback.phone = std::string(recipient);
   callback.status = *status;
   callback.error_code = error_code_of(params);
   callback.at = now();
@@ -224,7 +228,9 @@ void on_inbound(const state_ptr& state, const http_request&, form_params params,
 
 void add_webhook_routes(router& routes, std::shared_ptr<engine_client> engine,
                         webhook_settings settings) {
-  auto state = std::make_shared<webhook_state>(webhook_state{std::move(engine), std::move(settings)});
+  twilio_public_url signed_base(settings.public_url);
+  auto state = std::make_shared<webhook_state>(
+    webhook_state{std::move(engine), std::move(settings), std::move(signed_base)});
   routes.add("POST", "/v1/webhooks/twilio/status", verified(state, on_status));
   routes.add("POST", "/api/referrals/sms-status-callback", verified(state, on_status));
   routes.add("POST", "/v1/webhooks/twilio/inbound", verified(state, on_inbound));

@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds with warnings as errors, runs
-# every test through CTest, then the demo page's browser tests (tests/browser/) in Chromium.
+# The README's test command: installs what is missing, builds with warnings as errors, runs every
+# test through CTest and the demo page's browser tests (tests/browser/) in Chromium; then the same
+# CTest suite under ASan + UBSan (scripts/sanitize.sh) and a short run of every fuzz target
+# (scripts/fuzz.sh, VERITY_FUZZ_SECONDS each, default 30).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Prints how long the step that started at $1 (in $SECONDS) took.
+report_duration() {
+  local elapsed=$((SECONDS - $2))
+  echo "test: $1 took $((elapsed / 60)) min $((elapsed % 60)) s"
+}
+
+started=$SECONDS
 bash "$root/scripts/build.sh" -DVERITY_WERROR=ON
 build_dir=${VERITY_BUILD_DIR:-$root/build}
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300
 
 # npm ci installs exactly the lock file's packages, from npm's cache when it has them.
-cd "$root/tests/browser"
-npm ci --no-audit --no-fund --prefer-offline
-VERITY_BUILD_DIR="$build_dir" npm test
+(
+  cd "$root/tests/browser"
+  npm ci --no-audit --no-fund --prefer-offline
+  VERITY_BUILD_DIR="$build_dir" npm test
+)
+report_duration "build, suite and browser tests" "$started"
+
+started=$SECONDS
+bash "$root/scripts/sanitize.sh" asan
+report_duration "ASan + UBSan suite" "$started"
+started=$SECONDS
+bash "$root/scripts/fuzz.sh" "${VERITY_FUZZ_SECONDS:-30}"
+report_duration "fuzz smoke" "$started"

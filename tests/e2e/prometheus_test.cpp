@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "net/sim_inbox.hpp"
 #include "net/twilio_simulator.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -175,7 +176,8 @@ protected:
     std::optional<std::string> body;
     for (auto deadline = std::chrono::steady_clock::now() + 10s;
          !body && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms))
-      body = simulator_->last_body("+12015550100");
+      if (auto latest = simulator_->inbox()->latest("+12015550100", net::sim_inbox::clock::now()))
+        body = latest->text;
     ASSERT_TRUE(body);
     std::smatch code;
     ASSERT_TRUE(std::regex_search(*body, code, std::regex{R"(code is (\d+))"})) << *body;
@@ -275,15 +277,23 @@ TEST_F(prometheus_test, every_dashboard_query_and_alert_returns_data) {
 
   auto alerts = alert_expressions(read_file(dashboards / "alerts.yml"));
   ASSERT_EQ(alerts.size(), 6U);
-  // This traffic is built to miss the targets: these fire (the `for` aside); the others do not.
+  // This traffic is built to miss the targets: these fire (the `for` aside), and the engine is
+  // up. Slow storage commits depend on the machine's disk and load, so that alert may go either
+  // way here; its signal must still return data.
   std::set<std::string> firing = {"VerityDeliverySuccessLow", "VerityDeliveryTimeoutsHigh",
                                   "VerityBadSignatureCallbacks", "VerityTwilioThrottled"};
+  std::set<std::string> quiet = {"VerityDown"};
   for (const auto& [name, expr] : alerts) {
     auto signal = prometheus.query(signal_of(expr));
     EXPECT_FALSE(signal.value("result", json::array()).empty())
       << name << ": " << signal_of(expr) << "\n" << signal.dump();
     auto result = prometheus.query(expr).value("result", json::array());
-    EXPECT_EQ(!result.empty(), firing.contains(name)) << name << ": " << expr;
+    if (firing.contains(name)) {
+      EXPECT_FALSE(result.empty()) << name << " should fire: " << expr;
+    }
+    if (quiet.contains(name)) {
+      EXPECT_TRUE(result.empty()) << name << " should not fire: " << expr;
+    }
   }
 
   auto rules = prometheus.get("rules");

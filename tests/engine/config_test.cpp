@@ -86,6 +86,9 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_TRUE(c.api_keys.empty());
   EXPECT_TRUE(c.uses_simulator());
   EXPECT_EQ(c.twilio.api_base, "https://api.twilio.com");
+  EXPECT_EQ(c.twilio.messages_per_second, 80U);
+  EXPECT_EQ(c.twilio.max_in_flight, 64U);
+  EXPECT_EQ(c.twilio.max_queued, 10'000U);
   EXPECT_EQ(c.delivery_timeout, 10s);
   EXPECT_EQ(c.code_ttl, 15min);
   EXPECT_EQ(c.code_length, 6U);
@@ -126,7 +129,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 34U);
+  EXPECT_EQ(config_keys().size(), 37U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -158,6 +161,25 @@ TEST_F(config_test, file_then_environment_then_flags_override) {
   EXPECT_TRUE(contains(described, "= 12s (environment VERITY_DELIVERY_TIMEOUT)")) << described;
   EXPECT_TRUE(contains(described, "= 9 (flag --max.checks)")) << described;
   EXPECT_TRUE(contains(described, "= 6 (default)")) << described;
+}
+
+TEST_F(config_test, the_egress_pace_per_sender_comes_from_file_environment_or_flag) {
+  write_file("[twilio]\nmps = 500\n");
+  EXPECT_EQ(loaded().twilio.messages_per_second, 500U);
+  env_["VERITY_TWILIO_MPS"] = "20000";
+  auto from_environment = loaded();
+  EXPECT_EQ(from_environment.twilio.messages_per_second, 20'000U);
+  EXPECT_TRUE(contains(describe_effective(from_environment),
+                       "= 20000 (environment VERITY_TWILIO_MPS)"));
+  flags_["twilio.mps"] = "1";
+  EXPECT_EQ(loaded().twilio.messages_per_second, 1U);
+}
+
+TEST_F(config_test, the_egress_bounds_can_be_raised_for_a_load_test) {
+  env_ = {{"VERITY_TWILIO_IN_FLIGHT", "2048"}, {"VERITY_TWILIO_QUEUE", "1000000"}};
+  auto c = loaded();
+  EXPECT_EQ(c.twilio.max_in_flight, 2048U);
+  EXPECT_EQ(c.twilio.max_queued, 1'000'000U);
 }
 
 TEST_F(config_test, toml_tables_and_dotted_keys_are_the_same) {
@@ -283,6 +305,10 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_WORKERS", "257", ""}, {"VERITY_WORKERS", "-1", ""},
     {"VERITY_SHARDS", "0", ""}, {"VERITY_SHARDS", "1025", ""},
     {"VERITY_LOG_LEVEL", "verbose", ""},
+    {"VERITY_TWILIO_MPS", "0", ""}, {"VERITY_TWILIO_MPS", "1000001", ""},
+    {"VERITY_TWILIO_MPS", "2.5", ""},
+    {"VERITY_TWILIO_IN_FLIGHT", "0", ""}, {"VERITY_TWILIO_IN_FLIGHT", "100001", ""},
+    {"VERITY_TWILIO_QUEUE", "0", ""}, {"VERITY_TWILIO_QUEUE", "10000001", ""},
     {"VERITY_API_KEYS", "a,,b", "<redacted>"}, {"VERITY_API_KEYS", "a, ", "<redacted>"},
     {"VERITY_CODE_SECRET", "short-secret", "<redacted>"},
   };
@@ -397,7 +423,7 @@ TEST_F(config_test, secrets_are_redacted_when_described) {
   for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
                       std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
     EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 34);
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 37);
   EXPECT_TRUE(contains(described, "VERITY_DEMO                     = auto (default)")) << described;
   EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
   EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";

@@ -103,6 +103,15 @@ TEST(phone_parse, e164_output_parses_to_itself) {
   }
 }
 
+TEST(phone_e164_form, is_what_parse_phone_gives_a_valid_number) {
+  for (const auto* input : {"+1 201-555-0123", "+44 20 7946 0958", "+353 85 123 4567"})
+    EXPECT_TRUE(is_e164_form(parsed(input).e164)) << input;
+  EXPECT_TRUE(is_e164_form("+123456789012345"));
+  for (const auto* text : {"", "+", "12015550123", "+0123456", "+1234567890123456",
+                           "+1 201 555 0123", "+1201555012a", "whatsapp:+12015550123"})
+    EXPECT_FALSE(is_e164_form(text)) << text;
+}
+
 TEST(phone_parse, input_of_exactly_64_characters_is_accepted) {
   const std::string input = std::string(52, ' ') + "+12015550123";
   ASSERT_EQ(input.size(), 64U);
@@ -181,6 +190,15 @@ TEST(phone_parse_errors, too_short) {
 TEST(phone_parse_errors, too_long) {
   EXPECT_EQ(refused("+1 201 555 0123 4567 8901 2345"), "phone number is too long");
   EXPECT_EQ(refused("+44 20 7946 09581234"), "phone number is too long for country code +44");
+}
+
+TEST(phone_parse_errors, more_digits_than_e164_allows) {
+  // libphonenumber's German plan calls these valid; E.164 (and Twilio) stop at 15 digits.
+  EXPECT_EQ(refused("+49 30 723363366363"),
+            "phone number has more than 15 digits, the most E.164 allows");
+  EXPECT_EQ(refused("030 q23DN3DN6E6E", "DE"),
+            "phone number has more than 15 digits, the most E.164 allows");
+  EXPECT_TRUE(parse_phone("+49 30 72336336636")); // 15 digits
 }
 
 TEST(phone_parse_errors, letters_after_a_number_make_it_invalid) {

@@ -297,5 +297,72 @@ TEST(twilio_signature, body_hash_of_known_input) {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+
+// --- a public URL parsed once -------------------------------------------------------------------
+
+/// The URLs a request to `base + target` may have been signed over, as test cases: the URL as
+/// given, with each default port added and removed, with another port, with the scheme's case.
+std::vector<std::string> signed_candidates(const std::string& base, const std::string& target) {
+  std::vector<std::string> urls{base + target, with_default_port(base) + target,
+                                base + ":8443" + target};
+  for (const std::string port : {":443", ":80"}) {
+    if (const auto at = base.find(port); at != std::string::npos) {
+      urls.push_back(std::string(base).erase(at, port.size()) + target);
+    }
+  }
+  return urls;
+}
+
+TEST(twilio_public_url, accepts_exactly_what_the_full_url_accepts) {
+  const std::vector<std::string> bases{
+    "https://verity.example.com",      "http://verity.example.com",
+    "https://verity.example.com:443",  "http://verity.example.com:80",
+    "https://verity.example.com:8443", "https://example.com/prefix/verity",
+    "https://example.com:443/prefix",  "HTTPS://Example.COM",
+    "http://[::1]:80",                 "http://127.0.0.1",
+    "https://user:pass@example.com",   "ftp://example.com:21",
+    "not a url"};
+  const std::vector<std::string> targets{
+    "/v1/webhooks/twilio/status?message_id=MS0123",
+    "/v1/webhooks/twilio/inbound",
+    "/api/referrals/sms-status-callback",
+    "/a/../hook?x=%20y&z",
+    "/",
+    "*"};
+  for (const auto& base : bases) {
+    const twilio_public_url public_url(base);
+    EXPECT_EQ(public_url.base(), base);
+    for (const auto& target : targets) {
+      for (const auto& signed_url : signed_candidates(base, target)) {
+        SCOPED_TRACE(base + " | " + target + " | signed " + signed_url);
+        const auto signature = compute_twilio_signature("token", signed_url, callback_params);
+        const std::array tokens{std::string("token")};
+        EXPECT_EQ(validate_twilio_signature(signature, public_url, target, callback_params, "",
+                                            tokens),
+                  valid(signature, base + target, callback_params, "", "token"));
+      }
+    }
+  }
+}
+
+TEST(twilio_public_url, toggles_the_default_port_under_a_path_prefix) {
+  const twilio_public_url public_url("https://example.com/prefix");
+  EXPECT_EQ(public_url.variants("/hook?a=1"),
+            (std::vector<std::string>{"https://example.com/prefix/hook?a=1",
+                                      "https://example.com:443/prefix/hook?a=1"}));
+  const twilio_public_url other_port("https://example.com:8443");
+  EXPECT_EQ(other_port.variants("/hook"),
+            std::vector<std::string>{"https://example.com:8443/hook"});
+}
+
+TEST(twilio_public_url, checks_body_hashes_in_the_target) {
+  const twilio_public_url public_url("https://verity.example.com");
+  const auto target = "/hook?m=MS1&bodySHA256=" + twilio_body_sha256(json_body);
+  const auto signature = compute_twilio_signature("token", public_url.base() + target, {});
+  const std::array tokens{std::string("token")};
+  EXPECT_TRUE(validate_twilio_signature(signature, public_url, target, {}, json_body, tokens));
+  EXPECT_FALSE(validate_twilio_signature(signature, public_url, target, {}, "{}", tokens));
+}
+
 } // namespace
 } // namespace verity

@@ -99,7 +99,7 @@ TEST_F(demo_routes_test, check_answers_attempts_left_lockout_and_expiry) {
 }
 
 TEST_F(demo_routes_test, shows_the_simulated_phone_only_once_delivered) {
-  options.inbox->deliver(sid, {true, "Your verification code is 123456."},
+  options.inbox->deliver(sid, "+12015550123", {true, "Your verification code is 123456."},
                          sim_inbox::clock::now());
   auto id = get_answers(delivery_status::sent).verification.id.to_string();
   auto path = "/demo/api/verifications/" + id + "/simulated-message";

@@ -60,6 +60,12 @@ public:
     return received_;
   }
 
+  /// Forgets the requests received so far (for long runs such as the fuzzers).
+  void forget_received() {
+    std::lock_guard lock{mutex_};
+    received_.clear();
+  }
+
 private:
   mutable std::mutex mutex_;
   script script_;
@@ -91,6 +97,20 @@ struct fake_engine {
   scripted_call<std::string, idempotency_record> find_answer;   ///< By scoped key.
   scripted_call<stats_query, stats_report> platform_stats;
   scripted_call<phone_stats_query, phone_stats_report> phone_stats;
+
+  /// Forgets every request received so far.
+  void forget_received() {
+    start.forget_received();
+    get.forget_received();
+    resend.forget_received();
+    check.forget_received();
+    status.forget_received();
+    inbound.forget_received();
+    load_message.forget_received();
+    lookup.forget_received();
+    platform_stats.forget_received();
+    phone_stats.forget_received();
+  }
 };
 
 } // namespace verity::net::test

@@ -95,6 +95,12 @@ protected:
     return seen;
   }
 
+  /// The text of the latest message the simulated phone of `e164` received.
+  std::optional<std::string> last_body(const std::string& e164) const {
+    auto latest = simulator_.inbox()->latest(e164, sim_inbox::clock::now());
+    return latest ? std::optional{latest->text} : std::nullopt;
+  }
+
   /// Twilio error body fields of an answer.
   static std::pair<long, std::uint32_t> error_of(const test::http_result& result) {
     auto body = json::parse(result.body, nullptr, false);
@@ -178,15 +184,26 @@ TEST_F(twilio_simulator_test, a_created_message_has_the_spec_shape) {
   EXPECT_EQ(body["subresource_uris"]["media"], uri + "/Media.json");
 }
 
+TEST_F(twilio_simulator_test, bytes_that_are_not_utf8_are_answered_not_a_crash) {
+  auto odd_body = sms("+12015550123");
+  odd_body[2].second = "code \xFF\xFE";
+  auto created = create(odd_body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body)["body"], "code \xEF\xBF\xBD\xEF\xBF\xBD") << "U+FFFD each";
+  auto odd_to = sms("+1201\xFF");
+  EXPECT_EQ(error_of(create(odd_to)), std::make_pair(400L, 21211U));
+  EXPECT_EQ(create(sms("+12015550123")).status, 201) << "still serving";
+}
+
 TEST_F(twilio_simulator_test, the_inbox_holds_each_numbers_latest_body) {
-  EXPECT_FALSE(simulator_.last_body("+12015550123"));
+  EXPECT_FALSE(last_body("+12015550123"));
   ASSERT_EQ(create(sms("+12015550123")).status, 201);
   auto second = whatsapp("+12015550123");
   second[2].second = "Your code is 5678";
   ASSERT_EQ(create(second).status, 201);
-  EXPECT_EQ(simulator_.last_body("+12015550123"), "Your code is 5678");
+  EXPECT_EQ(last_body("+12015550123"), "Your code is 5678");
   ASSERT_EQ(create(sms("+12015550005")).status, 400); // refused: never reached the phone
-  EXPECT_FALSE(simulator_.last_body("+12015550005"));
+  EXPECT_FALSE(last_body("+12015550005"));
 }
 
 TEST_F(twilio_simulator_test, whatsapp_callbacks_are_signed_and_complete) {
