@@ -1,11 +1,10 @@
 #include "net/sim_callback_pool.hpp"
 
-#include <condition_variable>
 #include <future>
-#include <mutex>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/collector.hpp"
 #include "tests/support/counting_server.hpp"
 #include "tests/support/io_thread.hpp"
 
@@ -33,29 +32,6 @@ TEST(sim_callback_pool, parses_plain_http_urls_only) {
   EXPECT_FALSE(parse_callback_url("http://user@host/x"));
 }
 
-/// Collects the outcomes of posts and waits for them.
-class outcomes {
-public:
-  sim_callback_pool::completion add() {
-    return [this](http_outcome outcome) {
-      std::lock_guard lock{mutex_};
-      seen_.push_back(std::move(outcome));
-      arrived_.notify_all();
-    };
-  }
-
-  std::vector<http_outcome> wait_for(std::size_t count, std::chrono::milliseconds timeout) {
-    std::unique_lock lock{mutex_};
-    arrived_.wait_for(lock, timeout, [&] { return seen_.size() >= count; });
-    return seen_;
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::vector<http_outcome> seen_;
-};
-
 class sim_callback_pool_test : public ::testing::Test {
 protected:
   void post_to(const test::counting_server& server, sim_callback_pool& pool, int index) {
@@ -64,7 +40,7 @@ protected:
   }
 
   test::io_thread io_;
-  outcomes outcomes_;
+  test::collector<http_outcome> outcomes_;
 };
 
 TEST_F(sim_callback_pool_test, reuses_a_few_keep_alive_connections_for_many_callbacks) {
