@@ -40,7 +40,8 @@ start_sim() {
   "$build/verity-twilio-sim" --listen "127.0.0.1:$sim_port" --account-sid "$account_sid" \
     --auth-token "$auth_token" --latency-ms 100 --jitter-ms 50 --seed 1 --log-level warn \
     >"$work/sim.log" 2>&1 &
-  pids+=($!)
+  sim_pid=$!
+  pids+=("$sim_pid")
   sleep 0.5
   kill -0 "${pids[-1]}"
 }

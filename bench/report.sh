@@ -58,6 +58,7 @@ engine_rows() { # scenario seed-scenario: the engine's figures of an end-to-end 
   echo "| time to delivered p50 / p99 (engine histogram) | $(get "$s" .engine.time_to_delivered_p50_s) / $(get "$s" .engine.time_to_delivered_p99_s) s | | | |"
   echo "| delivered / callbacks applied (run + drain, $(get "$s" .engine.wall_s) s) | $(get "$s" .engine.delivered) / $(get "$s" .engine.callbacks) ($(get "$s" .engine.callbacks_per_s)/s) | >= 15,000 callbacks/s | $(verdict "$(get "$s" .engine.callbacks_per_s)" '>=' 15000) | |"
   echo "| CPU per verification (send + its callbacks) | $(get "$s" .engine.cpu_ms_per_verification '.*1000|floor/1000') ms | | | ${seed:+$(get "$seed" .process.cpu_ms_per_request '.*1000|floor/1000') ms} |"
+  echo "| simulator CPU per verification (its create + 3 callbacks; cores used) | $(get "$s" .simulator.cpu_ms_per_verification '.*1000|floor/1000') ms ($(get "$s" .simulator.cores_used '.*100|floor/100') cores) | below Verity's | | |"
   echo "| peak RSS (VmHWM) | $(get "$s" .engine.peak_rss_kib './1024|floor') MiB | | | ${seed:+$(get "$seed" .process.peak_rss_kib './1024|floor') MiB} |"
 }
 

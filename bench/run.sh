@@ -71,9 +71,10 @@ wait_for_deliveries() { # seconds: until the delivered count stops growing for 2
 }
 
 end_to_end() { # name first-number: scenario 1 (send, wait for deliveries) with its engine figures
-  local name=$1 first=$2 cpu0 rss0 rss1 started ended
+  local name=$1 first=$2 cpu0 sim_cpu0 rss0 rss1 started ended
   scrape "$work/$name.before.prom"
   cpu0=$(cpu_seconds "$verity_pid")
+  sim_cpu0=$(cpu_seconds "$sim_pid")
   rss0=$(status_kib "$verity_pid" VmRSS)
   started=$(date +%s.%N)
   load "$name" --url "http://127.0.0.1:$verity_port" --scenario send --api-key "$api_key" \
@@ -88,6 +89,7 @@ end_to_end() { # name first-number: scenario 1 (send, wait for deliveries) with 
     - $(metric_sum "$b" verity_time_to_delivered_seconds_count)))
   callbacks=$(($(metric_sum "$a" verity_callbacks_total) - $(metric_sum "$b" verity_callbacks_total)))
   add_json "$name" --argjson cpu "$(calc "$(cpu_seconds "$verity_pid") - $cpu0")" \
+    --argjson sim_cpu "$(calc "$(cpu_seconds "$sim_pid") - $sim_cpu0")" \
     --argjson rss_growth_kib "$((rss1 - rss0))" --argjson hwm_kib "$(status_kib "$verity_pid" VmHWM)" \
     --argjson delivered "$delivered" --argjson callbacks "$callbacks" \
     --argjson wall "$(calc "$ended - $started")" \
@@ -99,7 +101,10 @@ end_to_end() { # name first-number: scenario 1 (send, wait for deliveries) with 
             (if .acknowledged > 0 then 1024 * $rss_growth_kib / .acknowledged else null end),
           peak_rss_kib: $hwm_kib, delivered: $delivered, callbacks: $callbacks,
           callbacks_per_s: ($callbacks / $wall), wall_s: $wall,
-          time_to_delivered_p50_s: $ttd_p50, time_to_delivered_p99_s: $ttd_p99}}'
+          time_to_delivered_p50_s: $ttd_p50, time_to_delivered_p99_s: $ttd_p99},
+        simulator: {cpu_s: $sim_cpu, cores_used: ($sim_cpu / $wall),
+          cpu_ms_per_verification:
+            (if .acknowledged > 0 then 1000 * $sim_cpu / .acknowledged else null end)}}'
 }
 
 measured() { # name pid verity-load-args...: a run with the process's CPU per request and peak RSS
