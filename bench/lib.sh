@@ -47,6 +47,7 @@ start_sim() {
 }
 
 verity_pid=
+verity_wrapper=() # a command verity runs under, e.g. (valgrind --tool=callgrind) in profile.sh
 start_verity() { # sync(true|false) [VAR=value...]: a fresh verity with an empty data dir
   local sync=$1 data=$work/data-$1-$RANDOM
   shift
@@ -62,7 +63,8 @@ start_verity() { # sync(true|false) [VAR=value...]: a fresh verity with an empty
     VERITY_TWILIO_QUEUE=100000 \
     TWILIO_API_BASE="http://127.0.0.1:$sim_port" TWILIO_ACCOUNT_SID="$account_sid" \
     TWILIO_AUTH_TOKEN="$auth_token" TWILIO_PHONE_NUMBER="$sender" TWILIO_WHATSAPP_NUMBER="$sender" \
-    VERITY_ALLOW_INSECURE_CALLBACKS=true "$@" "$build/verity" >>"$work/verity.log" 2>&1 &
+    VERITY_ALLOW_INSECURE_CALLBACKS=true "$@" "${verity_wrapper[@]}" "$build/verity" \
+    >>"$work/verity.log" 2>&1 &
   verity_pid=$!
   pids+=("$verity_pid")
   wait_until_up "http://127.0.0.1:$verity_port/readyz"
