@@ -222,6 +222,10 @@ void pool_state::next(const std::shared_ptr<host_pool>& pool,
   job j;
   {
     std::lock_guard lock{pool->mutex};
+    // Checked under the lock shut_down clears the pool with: parking a connection after that
+    // would leave it and its pool owning each other.
+    if (stopping)
+      return;
     if (pool->queue.empty()) {
       pool->idle.push_back(free);
       return;
