@@ -137,8 +137,11 @@ struct recording_twilio::impl {
         changed.wait(lock);
         continue;
       }
-      if (tasks.top().due > steady::now()) {
-        changed.wait_until(lock, tasks.top().due);
+      // A copy: wait_until reads its deadline while the lock is released, and a task pushed
+      // meanwhile can reallocate the queue under a reference to its top.
+      auto due = tasks.top().due;
+      if (due > steady::now()) {
+        changed.wait_until(lock, due);
         continue;
       }
       auto next = tasks.top();
