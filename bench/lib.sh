@@ -36,9 +36,13 @@ stop_process() { # pid: asks it to stop and waits for it
 
 # --- processes -----------------------------------------------------------------------------
 
+# The simulator gets enough callback connections (Twilio opens as many as it needs) and queue
+# that neither limits Verity: with its defaults (32 connections, 20,000 queued) it answered
+# scenario 1's creates with 429 once Verity's durable callback answers backed its queue up.
 start_sim() {
   "$build/verity-twilio-sim" --listen "127.0.0.1:$sim_port" --account-sid "$account_sid" \
     --auth-token "$auth_token" --latency-ms 100 --jitter-ms 50 --seed 1 --log-level warn \
+    --callback-connections 512 --callback-queue 1000000 \
     >"$work/sim.log" 2>&1 &
   sim_pid=$!
   pids+=("$sim_pid")
