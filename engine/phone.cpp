@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <exception>
 #include <string>
+#include <utility>
 
 #include <phonenumbers/logger.h>
 #include <phonenumbers/phonenumber.pb.h>
@@ -24,6 +25,13 @@ constexpr std::string_view whatsapp_prefix = "whatsapp:";
 
 /// E.164 allows at most 15 digits, country code included.
 constexpr std::size_t max_e164_digits = 15;
+
+/// How many times an E.164 form is parsed again before it is taken as unstable (two suffice for
+/// every number seen; the bound only keeps a metadata surprise from looping).
+constexpr int max_canonical_rounds = 3;
+
+/// The region libphonenumber uses for input that must carry its own '+' and country code.
+constexpr const char* unknown_region = "ZZ";
 
 /// Country calling codes have one to three digits.
 constexpr std::size_t max_country_code_length = 3;
@@ -184,6 +192,30 @@ tl::expected<phone_number, std::string> to_phone_number(const PhoneNumber& numbe
   return result;
 }
 
+/// The number `parsed` names, in the E.164 form that parses to itself.
+/// libphonenumber is not idempotent everywhere: with Mexico's old mobile token, "+52 11 33 1210
+/// 0413" gives +5213312100413, which parses again to +523312100413, and both are valid. One line
+/// must have one key (limits, locks and history are per number), so the E.164 form is parsed
+/// again until it is stable; a number whose form does not settle is refused.
+tl::expected<phone_number, std::string> settle_canonical_form(phone_number parsed) {
+  for (int round = 0; round < max_canonical_rounds; ++round) {
+    PhoneNumber number;
+    const auto error = library().Parse(parsed.e164, unknown_region, &number);
+    if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
+      break;
+    }
+    auto again = to_phone_number(number);
+    if (!again) {
+      break;
+    }
+    if (again->e164 == parsed.e164) {
+      return parsed;
+    }
+    parsed = std::move(*again);
+  }
+  return tl::unexpected(std::string("phone number has no stable E.164 form"));
+}
+
 /// parse_phone without the exception guard.
 tl::expected<phone_number, std::string> parse_unguarded(std::string_view input,
                                                         std::string_view default_region) {
@@ -204,7 +236,11 @@ tl::expected<phone_number, std::string> parse_unguarded(std::string_view input,
   if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
     return tl::unexpected(parse_error_reason(error));
   }
-  return to_phone_number(number);
+  auto result = to_phone_number(number);
+  if (!result || result->e164 == text) {
+    return result;
+  }
+  return settle_canonical_form(std::move(*result));
 }
 
 /// Length of the country calling code at the start of `digits`, 0 if none is assigned.

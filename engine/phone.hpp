@@ -31,7 +31,8 @@ struct phone_number {
 
 /// Parses a number as a person writes it ("(201) 555-0123", "+44 20 7946 0958", "0044 ...",
 /// "whatsapp:+1 201...") into E.164, keeping only numbers libphonenumber says are valid and
-/// E.164 allows (at most 15 digits).
+/// E.164 allows (at most 15 digits). The E.164 form returned parses to itself, so one line has
+/// one form whatever way it was written.
 /// `default_region` (ISO alpha-2, any case) applies to numbers written without a leading '+'; an
 /// unknown one is refused even for '+' input. Input over 64 bytes and numbers with an extension
 /// are refused. On failure returns a lower-case sentence saying why; never throws.

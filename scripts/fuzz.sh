@@ -3,9 +3,11 @@
 #   bash scripts/fuzz.sh [seconds-per-target] [target...]
 # Targets: http_request json_body twilio_form phone storage_codec (default: all), 60 s each.
 # Each run starts from the committed seeds (tests/fuzz/corpus/<target>, never written to) and
-# a scratch corpus in the build directory that grows across runs. Prints executions, exec/s
-# and coverage per target; fails on any crash, leak, timeout or out-of-memory, keeping the
-# input that caused it in <build dir>/fuzz/<target>/artifacts/.
+# a scratch corpus in the build directory that grows across runs. VERITY_FUZZ_SEED fixes
+# libFuzzer's random seed (the test command sets it, so a commit's smoke run explores the same
+# inputs every time, up to machine speed); unset, every run explores new ones. Prints
+# executions, exec/s and coverage per target; fails on any crash, leak, timeout or
+# out-of-memory, keeping the input that caused it in <build dir>/fuzz/<target>/artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
@@ -40,6 +42,7 @@ run_target() {
   local options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
                  -artifact_prefix="$work/artifacts/")
   [ -f "$root/tests/fuzz/$target.dict" ] && options+=(-dict="$root/tests/fuzz/$target.dict")
+  [ -n "${VERITY_FUZZ_SEED:-}" ] && options+=(-seed="$VERITY_FUZZ_SEED")
   local status=0
   "$build_dir/fuzz_$target" "${options[@]}" "$work/corpus" "$root/tests/fuzz/corpus/$target" \
     >"$work/log" 2>&1 || status=$?

@@ -103,6 +103,15 @@ TEST(phone_parse, e164_output_parses_to_itself) {
   }
 }
 
+// libphonenumber reads Mexico's old mobile token "1" once per parse: "+52 11 33..." would give
+// +52133..., which parses again to +5233...; the line must get the second, stable form.
+TEST(phone_parse, mexican_mobile_token_settles_on_one_form) {
+  EXPECT_EQ(parsed("+52 11 33 1210 0413").e164, "+523312100413");
+  EXPECT_EQ(parsed("+52 1 33 1210 0413").e164, "+523312100413");
+  EXPECT_EQ(parsed("+523312100413").e164, "+523312100413");
+  EXPECT_EQ(parsed("011 52 11 33 1210 0413", "US").e164, "+523312100413");
+}
+
 TEST(phone_e164_form, is_what_parse_phone_gives_a_valid_number) {
   for (const auto* input : {"+1 201-555-0123", "+44 20 7946 0958", "+353 85 123 4567"})
     EXPECT_TRUE(is_e164_form(parsed(input).e164)) << input;
