@@ -93,6 +93,18 @@ void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::stor
                           read(&storage::storage_stats::answers_removed));
 }
 
+/// Exports what RocksDB holds in memory, read at scrape time. `db` must outlive `recorder`'s
+/// last scrape (both live until run_engine returns, the server stopped first).
+void export_storage_memory(metrics& recorder, const storage::database& db) {
+  recorder.export_gauge("verity_storage_memtable_bytes",
+                        "RocksDB memtables, flushed or not (capped at half of "
+                        "VERITY_STORAGE_MEMORY).",
+                        [&db] { return static_cast<double>(db.memory().memtables); });
+  recorder.export_gauge("verity_storage_block_cache_bytes",
+                        "RocksDB block cache: data, index and filter blocks.",
+                        [&db] { return static_cast<double>(db.memory().block_cache); });
+}
+
 std::shared_ptr<const verification_settings>
 verification_settings_of(const config& settings, const std::vector<std::uint8_t>& secret,
                          bool whatsapp_template, metrics& recorder) {
@@ -184,7 +196,8 @@ int run_engine(const config& settings, const config_loader& reload) {
   setup_logging(settings.log_level);
   log_startup(settings);
 
-  auto database = storage::database::open(settings.data_dir);
+  auto database = storage::database::open(settings.data_dir, storage::open_mode::read_write,
+                                          settings.storage_memory);
   if (!database) {
     spdlog::error("storage failed to open: {}", database.error());
     return 1;
@@ -225,6 +238,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   auto storage_config = storage_settings_of(settings);
   storage_config.recorder = &recorder;
   export_storage_stats(recorder, storage_config.stats);
+  export_storage_memory(recorder, **database);
   auto storage = storage::spawn_storage(actor_system, **database, storage_config);
   auto send_guard = spawn_send_guard(
     actor_system, send_guard_limits{settings.prefix_limit, settings.prefix_cooldown,

@@ -46,6 +46,14 @@ tl::expected<std::uint64_t, std::string> body_size(std::string_view text) {
   return parsed;
 }
 
+/// RocksDB's memory budget, between 16 MiB and 1024 GiB.
+tl::expected<std::uint64_t, std::string> storage_memory_size(std::string_view text) {
+  auto parsed = parse_size(text);
+  if (parsed && (*parsed < 16 * mib || *parsed > 1024 * 1024 * mib))
+    return tl::unexpected(std::string{"expected a size from 16MiB to 1024GiB"});
+  return parsed;
+}
+
 /// "auto" (nothing: decided by the egress), or a boolean.
 tl::expected<std::optional<bool>, std::string> auto_or_bool(std::string_view text) {
   if (text == "auto")
@@ -89,6 +97,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::fallback: return store(c.fallback, parse_fallback(text));
     case key_id::sync: return store(c.sync, parse_bool(text));
     case key_id::retention: return store(c.retention, positive_duration(text));
+    case key_id::storage_memory: return store(c.storage_memory, storage_memory_size(text));
     case key_id::max_body: return store(c.max_body, body_size(text));
     case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
     case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
@@ -135,6 +144,7 @@ std::string show(const config& c, key_id id) {
     case key_id::fallback: return std::string{to_string(c.fallback)};
     case key_id::sync: return std::string{format_bool(c.sync)};
     case key_id::retention: return format_duration(c.retention);
+    case key_id::storage_memory: return format_size(c.storage_memory);
     case key_id::max_body: return format_size(c.max_body);
     case key_id::header_timeout: return format_duration(c.header_timeout);
     case key_id::ip_limit: return format_rate(c.ip_limit);

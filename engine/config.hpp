@@ -60,6 +60,7 @@ struct config {
   fallback_policy fallback = fallback_policy::manual; ///< VERITY_FALLBACK
   bool sync = true;                          ///< VERITY_SYNC
   std::chrono::milliseconds retention{};       ///< VERITY_RETENTION
+  std::uint64_t storage_memory = 0;          ///< VERITY_STORAGE_MEMORY, bytes
   std::uint64_t max_body = 0;                ///< VERITY_MAX_BODY, bytes
   std::chrono::milliseconds header_timeout{};  ///< VERITY_HEADER_TIMEOUT
   rate_limit ip_limit;                       ///< VERITY_IP_LIMIT

@@ -61,6 +61,9 @@ constexpr std::array<config_key, key_count> keys{{
    "fsync each group commit", false, ""},
   {key_id::retention, "VERITY_RETENTION", "retention", "90d",
    "how long records and history are kept", false, ""},
+  {key_id::storage_memory, "VERITY_STORAGE_MEMORY", "storage.memory", "128MiB",
+   "RocksDB memory: one block cache that memtables are charged to, half of it at most for "
+   "memtables (16MiB to 1024GiB)", false, ""},
   {key_id::max_body, "VERITY_MAX_BODY", "max.body", "64KiB",
    "largest request body (1KiB to 64MiB)", false, ""},
   {key_id::header_timeout, "VERITY_HEADER_TIMEOUT", "header.timeout", "10s",

@@ -34,6 +34,7 @@ enum class key_id {
   fallback,
   sync,
   retention,
+  storage_memory,
   max_body,
   header_timeout,
   ip_limit,

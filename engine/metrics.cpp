@@ -105,8 +105,9 @@ std::optional<double> newly_reached(delivery_status status, const delivery_state
   return std::chrono::duration<double>(*reached - *created).count();
 }
 
-/// A counter read from elsewhere at scrape time.
-struct exported_counter {
+/// A counter or gauge read from elsewhere at scrape time.
+struct exported_value {
+  prometheus::MetricType type;
   std::string name;
   std::string help;
   std::function<double()> read;
@@ -269,7 +270,7 @@ struct metrics::impl {
   std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
   Family<Counter>& http_family;
   std::deque<std::pair<std::string, route_series>> routes; ///< Stable addresses.
-  std::vector<exported_counter> exported;
+  std::vector<exported_value> exported;
 };
 
 metrics::metrics() : impl_(std::make_unique<impl>()) {}
@@ -377,7 +378,13 @@ void metrics::http_request(const route_series& route, int status,
 }
 
 void metrics::export_counter(std::string name, std::string help, std::function<double()> read) {
-  impl_->exported.push_back({std::move(name), std::move(help), std::move(read)});
+  impl_->exported.push_back(
+    {prometheus::MetricType::Counter, std::move(name), std::move(help), std::move(read)});
+}
+
+void metrics::export_gauge(std::string name, std::string help, std::function<double()> read) {
+  impl_->exported.push_back(
+    {prometheus::MetricType::Gauge, std::move(name), std::move(help), std::move(read)});
 }
 
 std::string metrics::text() const {
@@ -388,8 +395,11 @@ std::string metrics::text() const {
     families.push_back(histograms->collect());
   for (const auto& exported : impl_->exported) {
     prometheus::ClientMetric sample;
-    sample.counter.value = exported.read();
-    families.push_back({exported.name, exported.help, prometheus::MetricType::Counter, {sample}});
+    if (exported.type == prometheus::MetricType::Gauge)
+      sample.gauge.value = exported.read();
+    else
+      sample.counter.value = exported.read();
+    families.push_back({exported.name, exported.help, exported.type, {sample}});
   }
   return prometheus::TextSerializer{}.Serialize(families);
 }

@@ -109,6 +109,10 @@ public:
   /// `read` must be thread-safe and cheap.
   void export_counter(std::string name, std::string help, std::function<double()> read);
 
+  /// Exports a gauge whose value `read` returns at scrape time (e.g. memory held elsewhere).
+  /// `read` must be thread-safe and cheap.
+  void export_gauge(std::string name, std::string help, std::function<double()> read);
+
   /// Everything, in the Prometheus text exposition format.
   std::string text() const;
 

@@ -97,6 +97,7 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_EQ(c.fallback, fallback_policy::manual);
   EXPECT_TRUE(c.sync);
   EXPECT_EQ(c.retention, 24h * 90);
+  EXPECT_EQ(c.storage_memory, 128U * 1024 * 1024);
   EXPECT_EQ(c.max_body, 64U * 1024);
   EXPECT_EQ(c.header_timeout, 10s);
   EXPECT_EQ(c.ip_limit, (rate_limit{120, 1min}));
@@ -129,7 +130,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 37U);
+  EXPECT_EQ(config_keys().size(), 38U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -301,6 +302,7 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_PREFIX_LIMIT", "1000", ""}, {"VERITY_FALLBACK", "automatic", ""},
     {"VERITY_SYNC", "maybe", ""}, {"VERITY_ALLOW_INSECURE_CALLBACKS", "perhaps", ""},
     {"VERITY_MAX_BODY", "1023", ""}, {"VERITY_MAX_BODY", "65MiB", ""},
+    {"VERITY_STORAGE_MEMORY", "15MiB", ""}, {"VERITY_STORAGE_MEMORY", "1025GiB", ""},
     {"VERITY_NET_THREADS", "0", ""}, {"VERITY_NET_THREADS", "65", ""},
     {"VERITY_WORKERS", "257", ""}, {"VERITY_WORKERS", "-1", ""},
     {"VERITY_SHARDS", "0", ""}, {"VERITY_SHARDS", "1025", ""},
@@ -423,7 +425,7 @@ TEST_F(config_test, secrets_are_redacted_when_described) {
   for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
                       std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
     EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 37);
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 38);
   EXPECT_TRUE(contains(described, "VERITY_DEMO                     = auto (default)")) << described;
   EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
   EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";

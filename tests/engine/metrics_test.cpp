@@ -42,6 +42,7 @@ TEST(metrics_test, events_show_up_under_their_bounded_labels) {
   recorded.actor_stopped(actor_kind::message);
   recorded.recovery_resend(channel::whatsapp);
   recorded.export_counter("verity_storage_commits_total", "Group commits.", [] { return 7.0; });
+  recorded.export_gauge("verity_storage_memtable_bytes", "Memtables.", [] { return 4096.0; });
 
   auto text = recorded.text();
   EXPECT_TRUE(has_line(text, "verity_verifications_started_total 1")) << text;
@@ -58,6 +59,9 @@ TEST(metrics_test, events_show_up_under_their_bounded_labels) {
   EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="phone"} 1)"));
   EXPECT_TRUE(has_line(text, R"(verity_live_actors{kind="message"} 0)"));
   EXPECT_TRUE(has_line(text, "verity_storage_commits_total 7"));
+  EXPECT_TRUE(has_line(text, "# TYPE verity_storage_commits_total counter"));
+  EXPECT_TRUE(has_line(text, "verity_storage_memtable_bytes 4096"));
+  EXPECT_TRUE(has_line(text, "# TYPE verity_storage_memtable_bytes gauge"));
   EXPECT_TRUE(has_line(text, R"(verity_recovery_resends_total{channel="whatsapp"} 1)"));
 }
 
