@@ -101,9 +101,7 @@ actor_fixture::actor_fixture() {
   settings_->secret = {1, 2, 3, 4};
   settings_->hasher = std::make_shared<code_hasher>(std::string_view{"test secret for codes"});
   send_guard_ = spawn_send_guard(*system_, send_limits_);
-  directory_setup setup{caf::actor_cast<egress_actor>(egress_fake_),
-                        caf::actor_cast<storage_actor>(storage_fake_), settings_, send_guard_};
-  shard_ = system_->spawn(phone_directory_behavior, setup);
+  shard_ = spawn_shard(send_guard_);
   client_ = std::make_unique<caf::scoped_actor>(*system_);
   run();
 }
@@ -115,6 +113,13 @@ actor_fixture::~actor_fixture() {
   caf::anon_send_exit(egress_fake_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(send_guard_, caf::exit_reason::user_shutdown);
   run();
+}
+
+phone_directory_actor actor_fixture::spawn_shard(const send_guard_actor& guard) {
+  return system_->spawn(phone_directory_behavior,
+                        directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
+                                        caf::actor_cast<storage_actor>(storage_fake_), settings_,
+                                        guard});
 }
 
 void actor_fixture::run() {

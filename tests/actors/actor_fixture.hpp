@@ -77,6 +77,16 @@ protected:
     return result;
   }
 
+  /// A directory shard over the fixture's fakes and settings that asks `guard` before sending.
+  phone_directory_actor spawn_shard(const send_guard_actor& guard);
+
+  /// Asks `shard` to start a verification for `phone`: the view, or why it was refused.
+  tl::expected<verification_view, caf::error> try_start(const phone_directory_actor& shard,
+                                                        const std::string& phone) {
+    return ask<verification_view>(shard, atom::start::value,
+                                  verification_request{phone, {}, {}, "en"});
+  }
+
   /// Starts a verification for `phone` and expects it to succeed.
   verification_view start(const std::string& phone,
                           channel_preference preference = channel_preference::automatic,

@@ -281,8 +281,7 @@ TEST_F(verification_flow, opted_out_phones_get_nothing) {
                          std::chrono::system_clock::now())};
   ASSERT_TRUE(ask<caf::ok_atom>(shard_, atom::inbound::value, stop));
   EXPECT_TRUE(storage_data_->phones.at(phone_a).opted_out);
-  auto refused = ask<verification_view>(shard_, atom::start::value,
-                                        verification_request{phone_a, {}, {}, "en"});
+  auto refused = try_start(shard_, phone_a);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), ec::opted_out);
   EXPECT_TRUE(egress_data_->requests.empty());
@@ -298,14 +297,8 @@ TEST_F(verification_flow, prefix_limit_spans_phones_and_opens_the_breaker) {
   auto window = std::chrono::milliseconds{10 * 60'000};
   auto cooldown = std::chrono::milliseconds{60 * 60'000};
   auto strict = spawn_send_guard(*system_, send_guard_limits{{3, window}, cooldown, {100, window}});
-  auto shard = system_->spawn(phone_directory_behavior,
-                              directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
-                                              caf::actor_cast<storage_actor>(storage_fake_),
-                                              settings_, strict});
-  auto start_on = [&](const char* phone) {
-    return ask<verification_view>(shard, atom::start::value,
-                                  verification_request{phone, {}, {}, "en"});
-  };
+  auto shard = spawn_shard(strict);
+  auto start_on = [&](const char* phone) { return try_start(shard, phone); };
   EXPECT_TRUE(start_on("+12015550123"));
   EXPECT_TRUE(start_on("+12015550124"));
   EXPECT_TRUE(start_on("+12015550125"));
@@ -329,14 +322,8 @@ TEST_F(verification_flow, country_limit_spans_prefixes) {
   auto window = std::chrono::milliseconds{10 * 60'000};
   auto strict = spawn_send_guard(*system_,
                                  send_guard_limits{{100, window}, window, {2, window}});
-  auto shard = system_->spawn(phone_directory_behavior,
-                              directory_setup{caf::actor_cast<egress_actor>(egress_fake_),
-                                              caf::actor_cast<storage_actor>(storage_fake_),
-                                              settings_, strict});
-  auto start_on = [&](const char* phone) {
-    return ask<verification_view>(shard, atom::start::value,
-                                  verification_request{phone, {}, {}, "en"});
-  };
+  auto shard = spawn_shard(strict);
+  auto start_on = [&](const char* phone) { return try_start(shard, phone); };
   EXPECT_TRUE(start_on("+12015550123"));
   EXPECT_TRUE(start_on("+13125550123"));
   auto refused = start_on("+14155550123");
@@ -352,8 +339,7 @@ TEST_F(verification_flow, country_limit_spans_prefixes) {
 TEST_F(verification_flow, send_limit_per_phone) {
   for (std::uint32_t i = 0; i < settings_->send_limit.count; ++i)
     start(phone_a);
-  auto refused = ask<verification_view>(shard_, atom::start::value,
-                                        verification_request{phone_a, {}, {}, "en"});
+  auto refused = try_start(shard_, phone_a);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), ec::rate_limited);
   auto retry_after = refused.error().context().get_as<std::int64_t>(0);

@@ -20,13 +20,6 @@ const timestamp now = at_ms(0) + lifetime;
 
 class idempotency_retention_test : public ::testing::Test {
 protected:
-  idempotency_retention_test() {
-    auto opened = database::open(directory_.path());
-    if (!opened)
-      throw std::runtime_error(opened.error());
-    db_ = std::move(*opened);
-  }
-
   /// Stores an answer under `key` given at `created`.
   void store(const std::string& key, timestamp created) {
     write_batch batch;
@@ -60,7 +53,7 @@ protected:
   }
 
   samples::temp_directory directory_;
-  std::unique_ptr<database> db_;
+  std::unique_ptr<database> db_ = samples::open_database(directory_.path());
   storage_stats stats_;
 };
 

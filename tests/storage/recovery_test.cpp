@@ -16,13 +16,6 @@ using samples::at_ms;
 
 class recovery : public ::testing::Test {
 protected:
-  recovery() {
-    auto opened = database::open(directory_.path());
-    if (!opened)
-      throw std::runtime_error(opened.error());
-    db_ = std::move(*opened);
-  }
-
   /// Stores a verification with `messages` messages, synchronously.
   verification_view store(verification_status status, std::size_t messages) {
     verification_view view{samples::sample_verification(status, at_ms(0), messages), {}};
@@ -42,7 +35,7 @@ protected:
   }
 
   samples::temp_directory directory_;
-  std::unique_ptr<database> db_;
+  std::unique_ptr<database> db_ = samples::open_database(directory_.path());
   storage_stats stats_;
 };
 

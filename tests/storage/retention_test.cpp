@@ -22,13 +22,6 @@ const timestamp now = at_ms(0) + period;
 
 class retention_test : public ::testing::Test {
 protected:
-  retention_test() {
-    auto opened = database::open(directory_.path());
-    if (!opened)
-      throw std::runtime_error(opened.error());
-    db_ = std::move(*opened);
-  }
-
   /// Stores a verification created at `created` with two messages (with SIDs) and its phone.
   write_batch store(verification_status status, timestamp created) {
     write_batch batch;
@@ -85,7 +78,7 @@ protected:
   }
 
   samples::temp_directory directory_;
-  std::unique_ptr<database> db_;
+  std::unique_ptr<database> db_ = samples::open_database(directory_.path());
   storage_stats stats_;
   int phones_ = 0;
 };

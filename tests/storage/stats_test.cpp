@@ -42,9 +42,6 @@ message_record with(message_record record, status_event event) {
 class stats_test : public ::testing::Test {
 protected:
   stats_test() {
-    auto opened = database::open(directory_.path());
-    EXPECT_TRUE(opened) << opened.error();
-    db_ = std::move(*opened);
     group_ = std::make_unique<group_commit>(*db_, false, stats_);
   }
 
@@ -78,7 +75,7 @@ protected:
   }
 
   samples::temp_directory directory_;
-  std::unique_ptr<database> db_;
+  std::unique_ptr<database> db_ = samples::open_database(directory_.path());
   storage_stats stats_;
   std::unique_ptr<group_commit> group_;
 };

@@ -1,6 +1,7 @@
 #include "tests/storage/storage_samples.hpp"
 
 #include <random>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,13 @@ temp_directory::temp_directory() {
 temp_directory::~temp_directory() {
   std::error_code ignored; // a destructor cannot report; a leftover temp dir is harmless
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::unique_ptr<database> open_database(const std::filesystem::path& directory) {
+  auto opened = database::open(directory);
+  if (!opened)
+    throw std::runtime_error(opened.error());
+  return std::move(*opened);
 }
 
 timestamp at_ms(std::int64_t ms) {

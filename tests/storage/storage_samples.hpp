@@ -1,9 +1,11 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "engine/verification.hpp"
+#include "storage/database.hpp"
 
 namespace verity::storage::samples {
 
@@ -22,6 +24,10 @@ public:
 private:
   std::filesystem::path path_;
 };
+
+/// Opens (creating it) the database in `directory`; throws std::runtime_error with RocksDB's
+/// reason when it cannot, failing the test that set it up.
+[[nodiscard]] std::unique_ptr<database> open_database(const std::filesystem::path& directory);
 
 /// A fixed point in time (2024-01-01T00:00:00Z) plus `ms` milliseconds.
 [[nodiscard]] timestamp at_ms(std::int64_t ms);
