@@ -164,6 +164,17 @@ calc() { # expression: its value with three decimals
   awk "BEGIN { printf \"%.3f\", $1 }"
 }
 
+# One memory sample of Verity (process $2): seconds since $1, its RSS, RocksDB's memtables and
+# block cache (KiB, from its metrics), and its live phone and message actors.
+memory_sample() {
+  scrape "$work/memory.prom"
+  echo "$(calc "$(date +%s.%N) - $1") $(status_kib "$2" VmRSS)" \
+    "$(($(metric_sum "$work/memory.prom" verity_storage_memtable_bytes) / 1024))" \
+    "$(($(metric_sum "$work/memory.prom" verity_storage_block_cache_bytes) / 1024))" \
+    "$(metric_sum "$work/memory.prom" verity_live_actors 'kind="phone"')" \
+    "$(metric_sum "$work/memory.prom" verity_live_actors 'kind="message"')"
+}
+
 load() { # name extra-args...: runs verity-load, its JSON report in $work/name.json
   local name=$1
   shift

@@ -92,7 +92,7 @@ table() {
   echo "| memory per in-flight verification (RSS delta / $(get inflight .acknowledged) never-delivered verifications) | $per bytes | <= 4096 | $(verdict "$per" '<=' 4096) | |"
   local growth
   growth=$(get soak .soak.growth_second_half_kib)
-  echo "| soak: $(get soak .elapsed_s) s at $(get soak .rate)/s (half of max), codes expire after $(get soak .soak.code_ttl_s) s: RSS first / half / last / max | $(get soak .soak.rss_first_kib './1024|floor') / $(get soak .soak.rss_half_kib './1024|floor') / $(get soak .soak.rss_last_kib './1024|floor') / $(get soak .soak.rss_max_kib './1024|floor') MiB; second half: $growth KiB$(errors soak) | no growth | $(verdict "$growth" '<=' 1024) | |"
+  echo "| soak: $(get soak .elapsed_s) s at $(get soak .rate)/s (half of max), codes expire after $(get soak .soak.code_ttl_s) s: RSS first / half / last / max | $(get soak .soak.rss_first_kib './1024|floor') / $(get soak .soak.rss_half_kib './1024|floor') / $(get soak .soak.rss_last_kib './1024|floor') / $(get soak .soak.rss_max_kib './1024|floor') MiB (at most $(get soak .soak.memtable_max_kib './1024|floor') MiB RocksDB memtables, $(get soak .soak.block_cache_max_kib './1024|floor') MiB block cache, $(get soak .soak.phone_actors_max) phone actors); second half: $growth KiB$(errors soak) | no growth | $(verdict "$growth" '<=' 1024) | |"
   rate_row "reference: nginx return 200 (same load generator)" nginx "" ""
 }
 

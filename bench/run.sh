@@ -171,7 +171,7 @@ inflight_memory() { # resident bytes per verification held in flight (never deli
   stop_process "$verity_pid"
 }
 
-soak() { # half the maximum rate for soak_s, Verity's RSS sampled every soak_sample seconds
+soak() { # half the maximum rate for soak_s, Verity's memory sampled every soak_sample seconds
   local rate ttl load_pid started
   rate=$(jq '.acknowledged_per_s / 2 | floor | if . < 1 then 1 else . end' "$work/e2e.json")
   ttl=$((soak_s / 10 > 2 ? soak_s / 10 : 2)) # codes expire well within the soak
@@ -181,17 +181,22 @@ soak() { # half the maximum rate for soak_s, Verity's RSS sampled every soak_sam
     --api-key "$api_key" --rate "$rate" --first-number 60000000 &
   load_pid=$!
   while kill -0 "$load_pid" 2>/dev/null; do
-    echo "$(calc "$(date +%s.%N) - $started") $(status_kib "$verity_pid" VmRSS)" >>"$work/soak.samples"
+    memory_sample "$started" "$verity_pid" >>"$work/soak.samples"
     sleep "$soak_sample"
   done
   wait "$load_pid"
   add_json soak --argjson ttl "$ttl" \
     --argjson samples "$(jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | map(tonumber))' \
       "$work/soak.samples")" \
-    '. + {soak: {code_ttl_s: $ttl, rss_samples: $samples,
+    '. + {soak: {code_ttl_s: $ttl, samples: $samples,
+          sample_columns: ["s", "rss_kib", "memtable_kib", "block_cache_kib", "phone_actors",
+                           "message_actors"],
           rss_first_kib: $samples[0][1], rss_last_kib: $samples[-1][1],
           rss_half_kib: $samples[($samples | length) / 2 | floor][1],
           rss_max_kib: ($samples | map(.[1]) | max),
+          memtable_max_kib: ($samples | map(.[2]) | max),
+          block_cache_max_kib: ($samples | map(.[3]) | max),
+          phone_actors_max: ($samples | map(.[4]) | max),
           growth_second_half_kib: ($samples[-1][1] - $samples[($samples | length) / 2 | floor][1])}}'
   stop_process "$verity_pid"
 }

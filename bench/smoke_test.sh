@@ -32,7 +32,7 @@ missing=$(jq -r --argjson expected "$expected" \
 [[ -z $missing ]] || { echo "no acknowledged request in: $missing"; exit 1; }
 jq -e '.scenarios.e2e.engine.cpu_ms_per_verification > 0 and .scenarios.e2e.engine.peak_rss_kib > 0
   and (.scenarios.inflight.memory.bytes_per_in_flight | type == "number")
-  and (.scenarios.soak.soak.rss_samples | length > 1)
+  and (.scenarios.soak.soak.samples | length > 1)
   and .scenarios["seed-send"].process.cpu_ms_per_request > 0' "$json" >/dev/null \
   || { echo "engine, memory, soak or seed figures missing in $json"; exit 1; }
 grep -q '^| 1. full verification' "$results/latest.md" \
