@@ -1,6 +1,16 @@
-# Helpers of bench/run.sh (sourced): starting and stopping the processes it measures, reading
-# their CPU time and memory, Verity's metrics, and running verity-load. Expects run.sh's
-# variables: build, work, pids, ports, credentials, duration, connections, threads, drain.
+# Helpers of bench/run.sh, profile.sh and steady.sh (sourced): the ports and credentials they
+# give Verity and the simulator, starting and stopping the processes they measure, reading
+# their CPU time and memory, Verity's metrics, and running verity-load. Expects the caller's
+# build, work, pids, duration, connections and threads.
+
+# Three loopback ports from BENCH_PORT: Verity, the simulator, nginx.
+port=${BENCH_PORT:-18480}
+verity_port=$port sim_port=$((port + 1)) nginx_port=$((port + 2))
+# The API key, Twilio account and sender the simulator and Verity share.
+api_key=bench-key-0123456789abcdef
+account_sid=AC0123456789abcdef0123456789abcdef
+auth_token=bench-token-0123456789abcdef
+sender=+15005550006
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
 

@@ -14,12 +14,6 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 requests=${1:-10000}
 build=${VERITY_BUILD_DIR:-$root/build}
-port=${BENCH_PORT:-18480}
-verity_port=$port sim_port=$((port + 1))
-api_key=bench-key-0123456789abcdef
-account_sid=AC0123456789abcdef0123456789abcdef
-auth_token=bench-token-0123456789abcdef
-sender=+15005550006
 out=${BENCH_PROFILE_DIR:-/tmp/verity-profile-$(date +%Y%m%dT%H%M%S)}
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"

@@ -27,15 +27,9 @@ drain=${BENCH_DRAIN:-10}
 inflight=${BENCH_INFLIGHT:-10000}
 soak_s=${BENCH_SOAK:-600}
 soak_sample=${BENCH_SOAK_SAMPLE:-10}
-port=${BENCH_PORT:-18480}
 if [[ ${BENCH_SMOKE:-0} == 1 ]]; then
   duration=2 setup=300 drain=3 inflight=2000 soak_s=6 soak_sample=1
 fi
-verity_port=$port sim_port=$((port + 1)) nginx_port=$((port + 2))
-api_key=bench-key-0123456789abcdef
-account_sid=AC0123456789abcdef0123456789abcdef
-auth_token=bench-token-0123456789abcdef
-sender=+15005550006
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 ports_free "$port" || { echo "ports $port to $((port + 2)) are in use: set BENCH_PORT" >&2; exit 1; }

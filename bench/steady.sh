@@ -22,12 +22,6 @@ heaptrack=0
 rate=${1:-300}
 seconds=${2:-300}
 build=${VERITY_BUILD_DIR:-$root/build}
-port=${BENCH_PORT:-18480}
-verity_port=$port sim_port=$((port + 1))
-api_key=bench-key-0123456789abcdef
-account_sid=AC0123456789abcdef0123456789abcdef
-auth_token=bench-token-0123456789abcdef
-sender=+15005550006
 connections=32 threads=1 duration=$seconds
 work=${BENCH_PROFILE_DIR:-/tmp/verity-steady-$(date +%Y%m%dT%H%M%S)}
 # shellcheck source=bench/lib.sh
