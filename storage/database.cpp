@@ -121,7 +121,8 @@ memory_use database::memory() const {
   const auto memtables = memtables_->memory_usage();
   const auto charged = memtables_->dummy_entries_in_cache_usage();
   const auto cached = block_cache_->GetUsage();
-  return {memtables, cached > charged ? cached - charged : 0};
+  return {memtables, memtables_->mutable_memtable_memory_usage(),
+          cached > charged ? cached - charged : 0};
 }
 
 rocksdb::ColumnFamilyHandle& database::handle(column_family family) noexcept {

@@ -30,8 +30,9 @@ inline constexpr std::uint64_t default_memory_budget = std::uint64_t{128} << 20;
 
 /// What RocksDB holds in memory now, in bytes.
 struct memory_use {
-  std::uint64_t memtables = 0;   ///< Memtables, flushed or not, of every column family.
-  std::uint64_t block_cache = 0; ///< Blocks, index and filter blocks read from table files.
+  std::uint64_t memtables = 0;        ///< Memtables of every column family, flushed or not.
+  std::uint64_t active_memtables = 0; ///< The part of `memtables` still taking writes.
+  std::uint64_t block_cache = 0;      ///< Blocks, index and filter blocks read from table files.
 };
 
 /// Verity's RocksDB: opened (or created) with every column family, closed on destruction.
@@ -41,6 +42,12 @@ struct memory_use {
 /// memtables of all families together are flushed once they pass half the budget. Without the
 /// cap RocksDB sizes each family on its own (up to 6 x 128 MiB for the busy ones), and a
 /// steady load looks like a leak for as long as those buffers fill.
+///
+/// The cap never stalls a write: a write that finds the active memtables past 7/8 of the cap
+/// switches the oldest one out first, and flushes then free it in the background. So memtables
+/// waiting for a slow disk can pass the cap for a while. RocksDB's stalling mode would hold
+/// writes instead, but in this release it can wedge every writer for good when memtables are
+/// charged to the block cache (facebook/rocksdb#11010).
 class database {
 public:
   /// Opens or creates the database under `directory` (created if missing), keeping RocksDB
