@@ -44,8 +44,8 @@ struct memory_use {
 /// steady load looks like a leak for as long as those buffers fill.
 ///
 /// The cap never stalls a write: a write that finds the active memtables past 7/8 of the cap
-/// switches the oldest one out first, and flushes then free it in the background. So memtables
-/// waiting for a slow disk can pass the cap for a while. RocksDB's stalling mode would hold
+/// first switches out the oldest one whose family has no flush pending, and flushes then free
+/// it in the background. So memtables waiting for a slow disk can pass the cap for a while. RocksDB's stalling mode would hold
 /// writes instead, but in this release it can wedge every writer for good when memtables are
 /// charged to the block cache (facebook/rocksdb#11010).
 class database {

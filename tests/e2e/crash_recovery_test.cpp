@@ -73,8 +73,16 @@ std::uint16_t free_port() {
 class ledger {
 public:
   void add(std::vector<acknowledged> entries) {
-    std::lock_guard lock{mutex_};
-    entries_.insert(entries_.end(), entries.begin(), entries.end());
+    {
+      std::lock_guard lock{mutex_};
+      entries_.insert(entries_.end(), entries.begin(), entries.end());
+    }
+    added_.notify_all();
+  }
+  /// Waits at most `limit` for a first entry; true when one is there.
+  bool wait_for_any(std::chrono::milliseconds limit) {
+    std::unique_lock lock{mutex_};
+    return added_.wait_for(lock, limit, [this] { return !entries_.empty(); });
   }
   std::vector<acknowledged> take() {
     std::lock_guard lock{mutex_};
@@ -83,6 +91,7 @@ public:
 
 private:
   std::mutex mutex_;
+  std::condition_variable added_;
   std::vector<acknowledged> entries_;
 };
 
@@ -342,13 +351,15 @@ TEST_F(crash_loop_test, nothing_acknowledged_is_lost_and_nothing_sent_twice_over
     for (int client = 0; client < clients; ++client)
       threads.emplace_back(run_client, std::cref(api), 200 + round * 10 + client,
                            client % 2 == 0, std::cref(stop), std::ref(acked));
-    std::this_thread::sleep_for(std::chrono::milliseconds{100 + random() % 600}); // the kill
+    // The kill comes at a random moment after the first acknowledgement, so a slow disk or a
+    // sanitizer build cannot leave a round with nothing acknowledged to check.
+    EXPECT_TRUE(acked.wait_for_any(10s)) << "nothing acknowledged before kill " << round;
+    std::this_thread::sleep_for(std::chrono::milliseconds{random() % 600});
     engine->stop(SIGKILL, 10s);
     stop = true;
     for (auto& thread : threads)
       thread.join();
     auto fresh = acked.take();
-    EXPECT_GT(fresh.size(), 0u) << "nothing acknowledged before kill " << round;
     all.insert(all.end(), fresh.begin(), fresh.end());
   }
   auto advanced = std::count_if(all.begin(), all.end(), [](const acknowledged& entry) {
@@ -359,20 +370,20 @@ TEST_F(crash_loop_test, nothing_acknowledged_is_lost_and_nothing_sent_twice_over
 }
 
 TEST_F(crash_recovery_test, pending_deadlines_fire_after_restart) {
-  environment deadline{{"VERITY_DELIVERY_TIMEOUT", "2s"}};
+  environment deadline{{"VERITY_DELIVERY_TIMEOUT", "5s"}};
   std::string address;
   std::size_t recovered = 0;
   auto engine = start_engine(address, recovered, deadline);
   ASSERT_FALSE(address.empty());
   std::vector<std::string> ids;
+  auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i) { // To ending in 0001: the simulator never delivers
     auto created = test::verity_api{address, api_key}.create(fmt::format("+120156{}0001", i));
     ASSERT_EQ(created.status, 201) << created.body << created.error;
     ids.push_back(json_of(created)["id"]);
   }
-  auto started = std::chrono::steady_clock::now();
   engine->stop(SIGKILL, 10s);
-  ASSERT_LT(std::chrono::steady_clock::now() - started, 2s) << "killed after the deadline";
+  ASSERT_LT(std::chrono::steady_clock::now() - started, 5s) << "killed after the first deadline";
 
   auto restarted = start_engine(address, recovered, deadline);
   ASSERT_FALSE(address.empty());

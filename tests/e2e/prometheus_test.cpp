@@ -253,7 +253,6 @@ TEST_F(prometheus_test, promtool_finds_a_real_scrape_clean) {
 }
 
 TEST_F(prometheus_test, every_dashboard_query_and_alert_returns_data) {
-  auto started = std::chrono::steady_clock::now();
   std::filesystem::path dashboards{VERITY_DASHBOARDS_DIR};
   test::prometheus_server prometheus{VERITY_PROMETHEUS, directory_ / "prometheus",
                                      address_.substr(std::string_view{"http://"}.size()),
@@ -301,7 +300,6 @@ TEST_F(prometheus_test, every_dashboard_query_and_alert_returns_data) {
   EXPECT_EQ(rules["groups"][0]["rules"].size(), alerts.size());
   for (const auto& rule : rules["groups"][0]["rules"])
     EXPECT_NE(rule.value("health", ""), "err") << rule.dump();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 90s);
 }
 
 } // namespace

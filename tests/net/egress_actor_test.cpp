@@ -85,7 +85,7 @@ TEST_F(egress_actor_test, answers_with_twilios_result) {
 
 TEST_F(egress_actor_test, a_slow_twilio_times_out_as_retryable_without_blocking_others) {
   auto settings = client_settings();
-  settings.total_timeout = 300ms;
+  settings.total_timeout = 2s; // the simulator answers this To after 30 s
   twilio_client impatient{io_.io(), http_, settings};
   auto egress = spawn_egress(system_, impatient);
   auto slow = std::async(std::launch::async, [&] { return create("+12015550010", &egress); });

@@ -81,7 +81,12 @@ TEST(twilio_simulator_load, many_threads_deliver_every_callback_exactly_as_plann
     total += static_cast<std::size_t>(count);
   ASSERT_EQ(total, 4U * per_sender * 10U);
   auto bodies = receiver.wait_for(total, 20s);
-  std::this_thread::sleep_for(100ms); // room for any callback too many
+  // The receiver records a callback before answering it: wait for the simulator to see every
+  // answer, which also leaves room for any callback too many.
+  auto answered_by = std::chrono::steady_clock::now() + 10s;
+  while (simulator.stats().callbacks.answered < total
+         && std::chrono::steady_clock::now() < answered_by)
+    std::this_thread::sleep_for(1ms);
   bodies = receiver.wait_for(total, 0ms);
   EXPECT_EQ(bodies.size(), total);
   EXPECT_EQ(callbacks_by_sid(bodies), expected);
@@ -97,11 +102,21 @@ TEST(twilio_simulator_load, a_half_full_callback_queue_refuses_new_messages_with
   test::counting_server receiver{test::counting_mode::never_answer, 1};
   twilio_simulator simulator{settings(2, {.connections_per_host = 1, .max_queued = 4})};
   simulator.start();
-  // The first callback holds the only connection, the next two fill half the queue.
+  // The first callback holds the only connection, the next two fill half the queue. Each
+  // create waits until its first callback is placed, so none slips in before the queue counts.
   std::vector<long> statuses;
+  std::size_t accepted = 0;
   for (int i = 0; i < 20 && (statuses.empty() || statuses.back() != 429); ++i) {
     statuses.push_back(create(simulator, "+12015551234", receiver.url("/status")).status);
-    std::this_thread::sleep_for(20ms);
+    if (statuses.back() != 201)
+      continue;
+    ++accepted;
+    auto placed_by = std::chrono::steady_clock::now() + 10s;
+    while (accepted == 1 ? receiver.wait_for(1, 1ms).empty()
+                         : simulator.stats().callbacks.queued < accepted - 1) {
+      ASSERT_LT(std::chrono::steady_clock::now(), placed_by) << "callback " << accepted;
+      std::this_thread::sleep_for(1ms);
+    }
   }
   ASSERT_EQ(statuses.back(), 429) << "never pushed back";
   auto refused = create(simulator, "+12015551234", receiver.url("/status"));
