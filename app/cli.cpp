@@ -90,6 +90,8 @@ std::variant<launch, int> parse_command_line(int argc, const char* const* argv,
   }
   if (check->parsed()) {
     std::cout << describe_effective(*loaded);
+    for (const auto& warning : config_warnings(*loaded))
+      std::cerr << "warning: " << warning << '\n';
     return 0;
   }
   return launch{std::move(*loaded), std::move(sources)};

@@ -51,13 +51,8 @@ constexpr auto drain_limit = 5s;
 void log_startup(const config& settings) {
   spdlog::info("verity {} starting: data in {}, {} directory shards, {} workers", version,
                settings.data_dir.string(), settings.shards, settings.worker_threads());
-  if (settings.uses_simulator())
-    spdlog::warn("no Twilio credentials set (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN): messages "
-                 "go to the built-in Twilio simulator and reach no phone");
-  if (settings.api_keys.empty())
-    spdlog::warn("VERITY_API_KEYS is empty: /v1 refuses every request until keys are set");
-  if (!settings.sync)
-    spdlog::warn("VERITY_SYNC is off: acknowledged writes can be lost on power failure");
+  for (const auto& warning : config_warnings(settings))
+    spdlog::warn("{}", warning);
 }
 
 net::http_server_limits server_limits(const config& settings) {

@@ -313,6 +313,23 @@ config default_config() {
   return load_config(defaults).value();
 }
 
+std::vector<std::string> config_warnings(const config& settings) {
+  std::vector<std::string> warnings;
+  if (settings.uses_simulator())
+    warnings.emplace_back("no Twilio credentials set (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN): "
+                          "messages go to the built-in Twilio simulator and reach no phone");
+  else if (settings.twilio.whatsapp_number == twilio_whatsapp_sandbox_number)
+    warnings.emplace_back("TWILIO_WHATSAPP_NUMBER is Twilio's WhatsApp sandbox, which takes one "
+                          "message every 3 s: WhatsApp sends beyond that wait in the egress "
+                          "queue; use a registered sender for real traffic");
+  if (settings.api_keys.empty())
+    warnings.emplace_back("VERITY_API_KEYS is empty: /v1 refuses every request until keys are "
+                          "set");
+  if (!settings.sync)
+    warnings.emplace_back("VERITY_SYNC is off: acknowledged writes can be lost on power failure");
+  return warnings;
+}
+
 std::string describe_effective(const config& settings) {
   auto keys = config_keys();
   auto widest_env = std::max_element(keys.begin(), keys.end(), [](const auto& a, const auto& b) {

@@ -20,6 +20,9 @@
 /// environment and command-line flags (each overriding the one before), then validated.
 namespace verity {
 
+/// Twilio's shared WhatsApp sandbox sender, in E.164: Twilio takes one message every 3 s from it.
+inline constexpr std::string_view twilio_whatsapp_sandbox_number = "+14155238886";
+
 /// Twilio account, senders and API location. All empty: the built-in simulator is used.
 struct twilio_settings {
   std::string account_sid;           ///< "AC" + 32 hex digits, or "".
@@ -123,6 +126,11 @@ tl::expected<config, config_error> load_config(const config_sources& sources);
 
 /// The configuration from defaults alone (no file, environment or flags).
 config default_config();
+
+/// What an operator must know about a valid configuration before trusting it with traffic, one
+/// sentence each (simulated delivery, no API keys, durability off, a paced sandbox sender).
+/// Logged as warnings at start and printed by `verity check-config`.
+std::vector<std::string> config_warnings(const config& settings);
 
 /// One line per key, in table order: "ENV_NAME = value (source)", with secrets shown as
 /// "<redacted>" and empty values as "<unset>". For `verity check-config`.

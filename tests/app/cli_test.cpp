@@ -146,6 +146,15 @@ TEST_F(cli_test, check_config_prints_the_effective_configuration) {
   EXPECT_FALSE(contains(ran.out, "k1"));
 }
 
+TEST_F(cli_test, check_config_warns_on_stderr_and_still_exits_0) {
+  auto ran = run({"check-config", "--sync", "false"});
+  EXPECT_EQ(ran.exit_code(), 0) << ran.err;
+  EXPECT_TRUE(contains(ran.out, "VERITY_SYNC")) << ran.out;
+  EXPECT_FALSE(contains(ran.out, "warning:")) << "the table stays machine-readable";
+  EXPECT_TRUE(contains(ran.err, "warning: VERITY_SYNC is off")) << ran.err;
+  EXPECT_TRUE(contains(ran.err, "warning: no Twilio credentials set")) << ran.err;
+}
+
 TEST_F(cli_test, check_config_takes_options_before_the_subcommand_too) {
   auto ran = run({"--code.length", "8", "check-config"});
   EXPECT_EQ(ran.exit_code(), 0) << ran.err;

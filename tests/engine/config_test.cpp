@@ -416,6 +416,32 @@ TEST_F(config_test, delivery_timeout_must_fit_in_the_code_lifetime) {
     << "no rule runs over a value that did not parse";
 }
 
+/// The subject of each warning, for comparing warning lists without their wording.
+std::vector<std::string> warned_about(const config& settings) {
+  std::vector<std::string> subjects;
+  for (const auto& warning : config_warnings(settings))
+    subjects.push_back(warning.substr(0, warning.find_first_of(" :")));
+  return subjects;
+}
+
+TEST_F(config_test, warnings_name_what_an_operator_must_know) {
+  using subjects = std::vector<std::string>;
+  EXPECT_EQ(warned_about(loaded()), (subjects{"no", "VERITY_API_KEYS"}))
+    << "the defaults simulate Twilio and keep /v1 closed";
+  use_twilio();
+  env_["VERITY_API_KEYS"] = "key-one";
+  EXPECT_EQ(warned_about(loaded()), subjects{});
+  env_["VERITY_SYNC"] = "false";
+  EXPECT_EQ(warned_about(loaded()), subjects{"VERITY_SYNC"});
+  env_["VERITY_SYNC"] = "true";
+  env_["TWILIO_WHATSAPP_NUMBER"] = "whatsapp:+1 415 523 8886";
+  auto sandboxed = loaded();
+  EXPECT_EQ(warned_about(sandboxed), subjects{"TWILIO_WHATSAPP_NUMBER"});
+  EXPECT_TRUE(contains(config_warnings(sandboxed).front(), "one message every 3 s"));
+  env_["TWILIO_WHATSAPP_NUMBER"] = "+14155238887";
+  EXPECT_EQ(warned_about(loaded()), subjects{}) << "only the sandbox number is paced";
+}
+
 TEST_F(config_test, secrets_are_redacted_when_described) {
   use_twilio();
   env_["VERITY_API_KEYS"] = "key-one,key-two";
