@@ -141,6 +141,21 @@ void send_create(self_pointer self) {
           });
 }
 
+/// Sends the create again after a failed attempt, unless a status callback has since shown
+/// that Twilio has the message: a create whose answer was lost (a timeout, a connection cut
+/// after the request left) may have gone through, and sending it again would reach the user
+/// twice.
+void on_retry(self_pointer self) {
+  const auto& record = self->state.setup.record;
+  if (!record.twilio_sid.empty()) {
+    spdlog::info("message {} to {}: Twilio reported {} after its create seemed lost; not sent "
+                 "again",
+                 record.id.to_string(), mask_phone(record.to), record.twilio_sid);
+    return;
+  }
+  send_create(self);
+}
+
 void on_deadline(self_pointer self) {
   auto current = self->state.setup.record.delivery.current();
   if (!is_pending(current))
@@ -221,7 +236,7 @@ message_actor::behavior_type message_actor_behavior(self_pointer self, message_s
     [self](atom::status, const status_callback& callback) { return on_status(self, callback); },
     [self](atom::send) { send_create(self); },
     [self](atom::deadline) { on_deadline(self); },
-    [self](atom::retry) { send_create(self); },
+    [self](atom::retry) { on_retry(self); },
   };
 }
 

@@ -172,6 +172,26 @@ TEST_F(verification_flow, transient_errors_are_retried_with_backoff) {
   EXPECT_EQ(stored(view.attempts[0].id).tries, 3u);
 }
 
+TEST_F(verification_flow, a_lost_create_answer_is_not_resent_once_a_callback_shows_it_arrived) {
+  auto lost = twilio_error(0, 0); // no answer: Twilio may or may not have the message
+  lost.error_message = "Timeout was reached";
+  egress_data_->script = {lost, lost};
+  auto arrived = start(phone_a).attempts[0].id;
+  auto unknown = start(phone_b).attempts[0].id;
+  ASSERT_EQ(egress_data_->requests.size(), 2u);
+  auto at = std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::system_clock::now());
+  ASSERT_TRUE(ask<caf::ok_atom>(shard_, atom::status::value,
+                                status_callback{arrived, phone_a, "SM7", ds::sent, 0, at}));
+  advance(settings_->retry.cap); // past the jittered first retry
+  ASSERT_EQ(egress_data_->requests.size(), 3u) << "only the message nothing was heard of is retried";
+  EXPECT_EQ(egress_data_->requests.back().id, unknown);
+  EXPECT_EQ(stored(arrived).tries, 1u);
+  EXPECT_EQ(stored(arrived).twilio_sid, "SM7");
+  EXPECT_EQ(stored(arrived).delivery.current(), ds::sent);
+  EXPECT_EQ(stored(unknown).tries, 2u);
+}
+
 TEST_F(verification_flow, retries_stop_at_the_code_lifetime) {
   settings_->code_ttl = 2s;
   settings_->delivery_timeout = 1s;
