@@ -97,8 +97,7 @@ void retry_later(self_pointer self, const create_result& result) {
   if (!delay)
     return fail(self, result.error_code);
   ++state.retries;
-  if (auto* recorder = recorder_of(self))
-    recorder->retry(retry_class_of(result));
+  state.retry_reason = retry_class_of(result);
   spdlog::debug("message {}: retry {} in {} ms (HTTP {}, Twilio {})",
                 state.setup.record.id.to_string(), state.retries, delay->count(),
                 result.http_status, result.error_code);
@@ -153,6 +152,8 @@ void on_retry(self_pointer self) {
                  record.id.to_string(), mask_phone(record.to), record.twilio_sid);
     return;
   }
+  if (auto* recorder = recorder_of(self))
+    recorder->retry(self->state.retry_reason);
   send_create(self);
 }
 

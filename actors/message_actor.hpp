@@ -11,6 +11,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/verification_settings.hpp"
+#include "engine/metrics.hpp"
 
 namespace verity {
 
@@ -33,6 +34,7 @@ struct message_state {
 
   message_setup setup;
   unsigned retries = 0;
+  retry_class retry_reason = retry_class::transport; ///< Why the planned retry is due.
   unsigned persisting = 0; ///< Writes of the record sent to storage and not yet answered.
   /// Callbacks that changed nothing, acknowledged once every write under way is durable (the
   /// state they confirm may still be on its way to disk).

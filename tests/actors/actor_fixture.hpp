@@ -17,6 +17,7 @@
 #include "actors/actors.hpp"
 #include "actors/phone_directory.hpp"
 #include "actors/verification_settings.hpp"
+#include "engine/metrics.hpp"
 #include "engine/send_guard.hpp"
 
 namespace verity::test {
@@ -105,6 +106,9 @@ protected:
   /// A create result Twilio sends for a failure.
   static create_result twilio_error(int http_status, std::uint32_t code);
 
+  /// Counts what the actors record once a test sets `settings_->recorder = &recorded_`;
+  /// declared first, so it outlives the actors.
+  metrics recorded_;
   caf::actor_system_config config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::scheduler::test_coordinator* scheduler_ = nullptr;

@@ -176,6 +176,7 @@ TEST_F(verification_flow, a_lost_create_answer_is_not_resent_once_a_callback_sho
   auto lost = twilio_error(0, 0); // no answer: Twilio may or may not have the message
   lost.error_message = "Timeout was reached";
   egress_data_->script = {lost, lost};
+  settings_->recorder = &recorded_;
   auto arrived = start(phone_a).attempts[0].id;
   auto unknown = start(phone_b).attempts[0].id;
   ASSERT_EQ(egress_data_->requests.size(), 2u);
@@ -190,6 +191,9 @@ TEST_F(verification_flow, a_lost_create_answer_is_not_resent_once_a_callback_sho
   EXPECT_EQ(stored(arrived).twilio_sid, "SM7");
   EXPECT_EQ(stored(arrived).delivery.current(), ds::sent);
   EXPECT_EQ(stored(unknown).tries, 2u);
+  EXPECT_NE(recorded_.text().find("verity_retries_total{class=\"transport\"} 1\n"),
+            std::string::npos)
+    << "only the retry sent is counted";
 }
 
 TEST_F(verification_flow, retries_stop_at_the_code_lifetime) {
