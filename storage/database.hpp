@@ -45,9 +45,9 @@ struct memory_use {
 ///
 /// The cap never stalls a write: a write that finds the active memtables past 7/8 of the cap
 /// first switches out the oldest one whose family has no flush pending, and flushes then free
-/// it in the background. So memtables waiting for a slow disk can pass the cap for a while. RocksDB's stalling mode would hold
-/// writes instead, but in this release it can wedge every writer for good when memtables are
-/// charged to the block cache (facebook/rocksdb#11010).
+/// it in the background. So memtables waiting for a slow disk can pass the cap for a while.
+/// RocksDB's stalling mode would hold writes instead, but in this release it can wedge every
+/// writer for good when memtables are charged to the block cache (facebook/rocksdb#11010).
 class database {
 public:
   /// Opens or creates the database under `directory` (created if missing), keeping RocksDB
