@@ -185,7 +185,8 @@ TEST_F(verification_flow, a_lost_create_answer_is_not_resent_once_a_callback_sho
   ASSERT_TRUE(ask<caf::ok_atom>(shard_, atom::status::value,
                                 status_callback{arrived, phone_a, "SM7", ds::sent, 0, at}));
   advance(settings_->retry.cap); // past the jittered first retry
-  ASSERT_EQ(egress_data_->requests.size(), 3u) << "only the message nothing was heard of is retried";
+  ASSERT_EQ(egress_data_->requests.size(), 3u)
+    << "only the message nothing was heard of is retried";
   EXPECT_EQ(egress_data_->requests.back().id, unknown);
   EXPECT_EQ(stored(arrived).tries, 1u);
   EXPECT_EQ(stored(arrived).twilio_sid, "SM7");
