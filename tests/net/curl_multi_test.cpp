@@ -5,12 +5,12 @@
 #include <optional>
 #include <set>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
 #include "net/router.hpp"
 #include "tests/support/collector.hpp"
 #include "tests/support/io_thread.hpp"
+#include "tests/support/refusing_port.hpp"
 
 namespace verity::net {
 namespace {
@@ -54,13 +54,6 @@ protected:
     call.url = server_.url("/echo");
     call.body = std::move(body);
     return call;
-  }
-
-  /// A loopback port nothing listens on.
-  static std::uint16_t closed_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-    return acceptor.local_endpoint().port();
   }
 
   router routes_;
@@ -122,10 +115,10 @@ TEST_F(curl_multi_test, total_timeout_ends_a_transfer_with_an_error) {
 TEST_F(curl_multi_test, connection_refused_completes_once_with_an_error) {
   constexpr std::size_t count = 20;
   outcomes done;
-  auto port = closed_port();
+  test::refusing_port closed;
   for (std::size_t i = 0; i < count; ++i) {
     http_call call;
-    call.url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    call.url = closed.url("/");
     http_.start(call, done.add());
   }
   auto received = done.wait_for(count, 10s);

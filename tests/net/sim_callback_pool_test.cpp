@@ -7,6 +7,7 @@
 #include "tests/support/collector.hpp"
 #include "tests/support/counting_server.hpp"
 #include "tests/support/io_thread.hpp"
+#include "tests/support/refusing_port.hpp"
 
 namespace verity::net {
 namespace {
@@ -101,14 +102,9 @@ TEST_F(sim_callback_pool_test, a_callback_not_answered_in_time_fails) {
 }
 
 TEST_F(sim_callback_pool_test, a_refused_connection_is_reported_as_a_connect_failure) {
-  std::uint16_t closed_port = 0;
-  {
-    test::counting_server gone;
-    closed_port = static_cast<std::uint16_t>(
-      std::stoi(parse_callback_url(gone.url("/"))->port));
-  }
+  test::refusing_port closed;
   sim_callback_pool pool{io_.io(), {}};
-  pool.post({"127.0.0.1", std::to_string(closed_port), "/"}, "a=b", "sig", outcomes_.add());
+  pool.post({"127.0.0.1", std::to_string(closed.number()), "/"}, "a=b", "sig", outcomes_.add());
   auto seen = outcomes_.wait_for(1, 5s);
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_TRUE(seen[0].connect_failed) << seen[0].error;

@@ -3,7 +3,6 @@
 #include <condition_variable>
 #include <mutex>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
 #include "engine/error_classification.hpp"
@@ -11,6 +10,7 @@
 #include "net/router.hpp"
 #include "tests/support/collector.hpp"
 #include "tests/support/io_thread.hpp"
+#include "tests/support/refusing_port.hpp"
 #include "tests/support/request_recorder.hpp"
 
 namespace verity::net {
@@ -209,10 +209,8 @@ TEST_F(twilio_client_test, reads_429_with_retry_after) {
 
 TEST_F(twilio_client_test, transport_failure_gives_status_0_and_curls_message) {
   auto s = settings();
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor probe{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  s.account.api_base = "http://127.0.0.1:" + std::to_string(probe.local_endpoint().port());
-  probe.close();
+  test::refusing_port closed;
+  s.account.api_base = closed.url();
   start(s);
   results done;
   client_->create(message(channel::sms), done.add());

@@ -4,8 +4,6 @@
 #include <regex>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +11,7 @@
 #include "net/router.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/io_thread.hpp"
+#include "tests/support/refusing_port.hpp"
 #include "tests/support/request_recorder.hpp"
 
 namespace verity::net {
@@ -372,12 +371,9 @@ TEST_F(twilio_simulator_test, scenario_0011_throttles_the_whole_account) {
 }
 
 TEST_F(twilio_simulator_test, a_callback_that_cannot_connect_is_retried_once) {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor probe{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  auto closed = "http://127.0.0.1:" + std::to_string(probe.local_endpoint().port()) + "/status";
-  probe.close();
+  test::refusing_port closed;
   ASSERT_EQ(create({{"To", "+12015550001"}, {"From", "+12015550100"}, {"Body", "x"},
-                    {"StatusCallback", closed}})
+                    {"StatusCallback", closed.url("/status")}})
               .status,
             201);
   auto deadline = std::chrono::steady_clock::now() + 10s;
