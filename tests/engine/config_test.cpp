@@ -1,81 +1,16 @@
+// Loading the configuration: defaults, file, environment and flags, each key's checks and the
+// rules across keys.
 #include "engine/config.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
-#include <random>
 
-#include <gtest/gtest.h>
+#include "tests/engine/config_fixture.hpp"
 
-namespace verity {
+namespace verity::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-const std::string account_sid = "AC0123456789abcdef0123456789ABCDEF";
-const std::string auth_token = "f00dfeedf00dfeedf00dfeedf00dfeed";
-const std::string sender = "+14155552671";
-
-class config_test : public ::testing::Test {
-protected:
-  void SetUp() override {
-    std::random_device seed;
-    dir_ = std::filesystem::temp_directory_path()
-           / ("verity-config-test-" + std::to_string(seed()) + std::to_string(seed()));
-    std::filesystem::create_directories(dir_);
-  }
-
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  /// Writes `text` as the TOML file of the next load.
-  void write_file(std::string_view text) {
-    file_ = dir_ / "verity.toml";
-    std::ofstream{file_} << text;
-  }
-
-  /// Sets real Twilio credentials and a sender, with an https public URL.
-  void use_twilio() {
-    env_["TWILIO_ACCOUNT_SID"] = account_sid;
-    env_["TWILIO_AUTH_TOKEN"] = auth_token;
-    env_["TWILIO_PHONE_NUMBER"] = sender;
-    env_["VERITY_PUBLIC_URL"] = "https://verity.example.com";
-  }
-
-  tl::expected<config, config_error> load() const {
-    config_sources sources;
-    sources.file = file_;
-    sources.env = [this](std::string_view name) -> std::optional<std::string> {
-      auto found = env_.find(name);
-      return found == env_.end() ? std::nullopt : std::optional{found->second};
-    };
-    sources.flags = flags_;
-    return load_config(sources);
-  }
-
-  /// The problems of a load that must fail, joined by newlines.
-  std::string problems() const {
-    auto loaded = load();
-    EXPECT_FALSE(loaded) << "the configuration was accepted";
-    return loaded ? std::string{} : loaded.error().to_string();
-  }
-
-  /// The configuration of a load that must succeed.
-  config loaded() const {
-    auto result = load();
-    EXPECT_TRUE(result) << (result ? "" : result.error().to_string());
-    return result ? *result : config{};
-  }
-
-  std::filesystem::path dir_;
-  std::filesystem::path file_;
-  std::map<std::string, std::string, std::less<>> env_;
-  std::map<std::string, std::string, std::less<>> flags_;
-};
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST_F(config_test, defaults_follow_the_contract) {
   auto c = loaded();
@@ -416,48 +351,5 @@ TEST_F(config_test, delivery_timeout_must_fit_in_the_code_lifetime) {
     << "no rule runs over a value that did not parse";
 }
 
-/// The subject of each warning, for comparing warning lists without their wording.
-std::vector<std::string> warned_about(const config& settings) {
-  std::vector<std::string> subjects;
-  for (const auto& warning : config_warnings(settings))
-    subjects.push_back(warning.substr(0, warning.find_first_of(" :")));
-  return subjects;
-}
-
-TEST_F(config_test, warnings_name_what_an_operator_must_know) {
-  using subjects = std::vector<std::string>;
-  EXPECT_EQ(warned_about(loaded()), (subjects{"no", "VERITY_API_KEYS"}))
-    << "the defaults simulate Twilio and keep /v1 closed";
-  use_twilio();
-  env_["VERITY_API_KEYS"] = "key-one";
-  EXPECT_EQ(warned_about(loaded()), subjects{});
-  env_["VERITY_SYNC"] = "false";
-  EXPECT_EQ(warned_about(loaded()), subjects{"VERITY_SYNC"});
-  env_["VERITY_SYNC"] = "true";
-  env_["TWILIO_WHATSAPP_NUMBER"] = "whatsapp:+1 415 523 8886";
-  auto sandboxed = loaded();
-  EXPECT_EQ(warned_about(sandboxed), subjects{"TWILIO_WHATSAPP_NUMBER"});
-  EXPECT_TRUE(contains(config_warnings(sandboxed).front(), "one message every 3 s"));
-  env_["TWILIO_WHATSAPP_NUMBER"] = "+14155238887";
-  EXPECT_EQ(warned_about(loaded()), subjects{}) << "only the sandbox number is paced";
-}
-
-TEST_F(config_test, secrets_are_redacted_when_described) {
-  use_twilio();
-  env_["VERITY_API_KEYS"] = "key-one,key-two";
-  env_["TWILIO_AUTH_TOKEN_PREVIOUS"] = "previous-token-previous-token";
-  env_["VERITY_CODE_SECRET"] = "a-long-enough-secret";
-  auto described = describe_effective(loaded());
-  for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
-                      std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
-    EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 38);
-  EXPECT_TRUE(contains(described, "VERITY_DEMO                     = auto (default)")) << described;
-  EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
-  EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";
-  EXPECT_TRUE(contains(described, "TWILIO_WHATSAPP_NUMBER          = <unset> (default)"))
-    << described;
-}
-
 } // namespace
-} // namespace verity
+} // namespace verity::test
