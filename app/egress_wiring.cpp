@@ -5,12 +5,12 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "net/curl_multi.hpp"
-#include "net/egress_actor.hpp"
-#include "net/sim_create.hpp"
-#include "net/sim_inbox.hpp"
-#include "net/twilio_client.hpp"
-#include "net/twilio_simulator.hpp"
+#include "net/sim/create.hpp"
+#include "net/sim/inbox.hpp"
+#include "net/sim/simulator.hpp"
+#include "net/twilio/client.hpp"
+#include "net/twilio/curl_multi.hpp"
+#include "net/twilio/egress_actor.hpp"
 
 namespace verity {
 
