@@ -21,7 +21,7 @@ class metrics;
 
 namespace verity::net {
 
-class sim_inbox;
+class simulated_phones;
 
 /// Everything the API routes need from the rest of the process.
 struct api_context {
@@ -33,8 +33,8 @@ struct api_context {
   std::vector<std::uint8_t> secret;          ///< Routing-key secret (as the phone actors use).
   api_limits limits;
   metrics* recorder = nullptr;               ///< Counts webhook outcomes; null: nowhere.
-  std::shared_ptr<sim_inbox> inbox{};        ///< The simulator's phones (demo page); null
-                                             ///< with real Twilio.
+  std::shared_ptr<const simulated_phones> inbox{}; ///< The simulator's phones (demo page);
+                                                   ///< null with real Twilio.
   /// The API keys and Twilio tokens in force, replaced on reload; null: those of `settings`,
   /// for the life of the routes.
   std::shared_ptr<const secret_store> secrets = nullptr;

@@ -7,9 +7,9 @@
 #include "net/api/errors.hpp"
 #include "net/api/request_parsing.hpp"
 #include "net/api/router.hpp"
+#include "net/api/simulated_phones.hpp"
 #include "net/api/static_routes.hpp"
 #include "net/api/v1_routes.hpp"
-#include "net/sim/inbox.hpp"
 
 namespace verity::net {
 
@@ -45,18 +45,18 @@ router::route_handler limited(std::shared_ptr<client_limiter> limiter,
 }
 
 /// The simulated phone's copy of the latest delivered attempt of `view`, if it has one.
-std::optional<sim_inbox_message> latest_received(sim_inbox& inbox,
+std::optional<simulated_message> latest_received(const simulated_phones& inbox,
                                                  const verification_view& view) {
   for (auto attempt = view.attempts.rbegin(); attempt != view.attempts.rend(); ++attempt)
     if (is_delivered(attempt->delivery.current()) && !attempt->twilio_sid.empty())
-      if (auto message = inbox.find(attempt->twilio_sid, clock::now()))
+      if (auto message = inbox.find(attempt->twilio_sid))
         return message;
   return std::nullopt;
 }
 
 /// GET /demo/api/verifications/{id}/simulated-message.
-router::route_handler simulated_message(std::shared_ptr<actor_gateway> engine,
-                                        std::shared_ptr<sim_inbox> inbox) {
+router::route_handler show_simulated_message(std::shared_ptr<actor_gateway> engine,
+                                             std::shared_ptr<const simulated_phones> inbox) {
   return [engine = std::move(engine), inbox = std::move(inbox)](const http_request& request,
                                                                 responder respond) {
     auto id = verification_id::parse(request.path_param("id"));
@@ -92,7 +92,8 @@ void add_demo_routes(router& routes, std::shared_ptr<actor_gateway> engine,
   routes.add("POST", base + "/{id}/check", limited(limiter, std::move(v1.check)));
   if (settings.inbox)
     routes.add("GET", base + "/{id}/simulated-message",
-               limited(limiter, simulated_message(std::move(engine), std::move(settings.inbox))));
+               limited(limiter,
+                       show_simulated_message(std::move(engine), std::move(settings.inbox))));
 }
 
 } // namespace verity::net

@@ -10,7 +10,7 @@ namespace verity::net {
 
 class actor_gateway;
 class router;
-class sim_inbox;
+class simulated_phones;
 
 /// What the demo page's routes need besides the engine.
 struct demo_settings {
@@ -18,7 +18,7 @@ struct demo_settings {
   std::size_t idempotency_capacity = 100'000;                  ///< As API v1's.
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000};
   /// The built-in simulator's phones; null with real Twilio, where no code is ever shown.
-  std::shared_ptr<sim_inbox> inbox;
+  std::shared_ptr<const simulated_phones> inbox;
 };
 
 /// Adds the verification demo (VERITY_DEMO): the page's files at /demo/ (static_routes) and

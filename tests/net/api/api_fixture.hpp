@@ -13,7 +13,7 @@
 #include "engine/form.hpp"
 #include "engine/units.hpp"
 #include "net/api/limits.hpp"
-#include "net/sim/inbox.hpp"
+#include "net/api/simulated_phones.hpp"
 #include "tests/net/api/fake_engine.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -34,9 +34,10 @@ struct api_options {
   bool with_api_keys = true; ///< Whether VERITY_API_KEYS holds the test keys.
   api_limits limits;         ///< Short timeouts by default (see the constructor).
   rate_limit ip_limit{1000, std::chrono::milliseconds{60'000}};
-  std::optional<bool> demo;         ///< VERITY_DEMO; unset: auto (on: the fixture has no
-                                    ///< Twilio credentials).
-  std::shared_ptr<sim_inbox> inbox; ///< The simulated phones; null: as with real Twilio.
+  std::optional<bool> demo; ///< VERITY_DEMO; unset: auto (on: the fixture has no Twilio
+                            ///< credentials).
+  /// The simulated phones; null: as with real Twilio.
+  std::shared_ptr<const simulated_phones> inbox;
 };
 
 /// End-to-end at the HTTP boundary: a real http_server on 127.0.0.1 (port 0) with

@@ -1,3 +1,7 @@
+#include <map>
+#include <mutex>
+
+#include "net/api/simulated_phones.hpp"
 #include "tests/net/api/api_fixture.hpp"
 
 namespace verity::net::test {
@@ -9,10 +13,30 @@ constexpr const char* phone = "+12015550123";
 constexpr const char* sid = "SM0123456789abcdef0123456789abcdef";
 const std::vector<std::string> json_type{"Content-Type: application/json"};
 
+/// Simulated phones holding the messages a test delivers. Thread-safe.
+class fake_phones final : public simulated_phones {
+public:
+  /// Records `message` as delivered under Twilio SID `message_sid`.
+  void deliver(const std::string& message_sid, simulated_message message) {
+    std::lock_guard lock{mutex_};
+    messages_[message_sid] = std::move(message);
+  }
+
+  std::optional<simulated_message> find(const std::string& message_sid) const override {
+    std::lock_guard lock{mutex_};
+    auto found = messages_.find(message_sid);
+    return found == messages_.end() ? std::nullopt : std::optional{found->second};
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::map<std::string, simulated_message> messages_;
+};
+
 /// The demo page's API over scripted fake shards, with simulated phones.
 class demo_routes_test : public api_fixture {
 protected:
-  demo_routes_test() { options.inbox = std::make_shared<sim_inbox>(10, std::chrono::minutes{1}); }
+  demo_routes_test() { options.inbox = phones; }
 
   /// A POST of `body` as JSON, without API key.
   verity::test::http_result post(const std::string& path, const std::string& body) const {
@@ -25,6 +49,9 @@ protected:
     engine->get.answer_with([view](const verification_query&) { return answer(view); });
     return view;
   }
+
+  /// What the simulated phones received.
+  std::shared_ptr<fake_phones> phones = std::make_shared<fake_phones>();
 };
 
 TEST_F(demo_routes_test, create_runs_api_v1_without_an_api_key) {
@@ -99,8 +126,7 @@ TEST_F(demo_routes_test, check_answers_attempts_left_lockout_and_expiry) {
 }
 
 TEST_F(demo_routes_test, shows_the_simulated_phone_only_once_delivered) {
-  options.inbox->deliver(sid, "+12015550123", {true, "Your verification code is 123456."},
-                         sim_inbox::clock::now());
+  phones->deliver(sid, {true, "Your verification code is 123456."});
   auto id = get_answers(delivery_status::sent).verification.id.to_string();
   auto path = "/demo/api/verifications/" + id + "/simulated-message";
   auto pending = call("GET", path);
