@@ -19,32 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-/// A time, or null.
-json time_or_null(const std::optional<timestamp>& at) {
-  return at ? json(format_time(*at)) : json(nullptr);
-}
-
-/// A Twilio error code, or null for 0.
-json code_or_null(std::uint32_t code) {
-  return code != 0 ? json(code) : json(nullptr);
-}
-
-/// The description of a Twilio error code, or null when there is none.
-json description_or_null(std::uint32_t code) {
-  auto description = describe_twilio_error(code);
-  return code != 0 && !description.empty() ? json(description) : json(nullptr);
-}
-
-/// A duration in milliseconds, or null.
-json ms_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? json(*ms) : json(nullptr);
-}
-
-/// A possibly empty string, or null.
-json text_or_null(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
-}
-
 /// When the first failure of any kind was seen.
 std::optional<timestamp> first_failure(const delivery_state& delivery) {
   std::optional<timestamp> earliest;
@@ -63,17 +37,6 @@ void write_digits(std::string& text, std::size_t at, std::size_t width, long lon
     text[i - 1] = static_cast<char>('0' + value % 10);
 }
 
-json timestamps_json(const delivery_state& delivery) {
-  return {
-    {"created", time_or_null(delivery.first_seen(delivery_status::created))},
-    {"queued", time_or_null(delivery.first_seen(delivery_status::queued))},
-    {"sent", time_or_null(delivery.first_seen(delivery_status::sent))},
-    {"delivered", time_or_null(delivery.first_seen(delivery_status::delivered))},
-    {"read", time_or_null(delivery.first_seen(delivery_status::read))},
-    {"failed", time_or_null(first_failure(delivery))},
-  };
-}
-
 /// Every status seen with its first time, oldest first (ties in lattice order).
 std::vector<std::pair<timestamp, delivery_status>> seen_in_order(const delivery_state& delivery) {
   std::vector<std::pair<timestamp, delivery_status>> seen;
@@ -86,37 +49,6 @@ std::vector<std::pair<timestamp, delivery_status>> seen_in_order(const delivery_
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return seen;
 }
-
-/// The `history` array of an attempt.
-json history_json(const delivery_state& delivery) {
-  auto history = json::array();
-  for (const auto& [at, status] : seen_in_order(delivery))
-    history.push_back({{"status", to_string(status)}, {"at", format_time(at)}});
-  return history;
-}
-
-/// The `delivery` object: the state of the latest attempt.
-json delivery_json(const verification_view& view) {
-  if (view.attempts.empty())
-    return {
-      {"state", api_delivery_state(delivery_status::created)},
-      {"channel", to_string(first_channel(view.verification.preference))},
-      {"message_id", nullptr},
-      {"twilio_sid", nullptr},
-      {"error_code", nullptr},
-      {"error_description", nullptr},
-    };
-  const auto& latest = view.attempts.back();
-  return {
-    {"state", api_delivery_state(latest.delivery.current())},
-    {"channel", to_string(latest.via)},
-    {"message_id", latest.id.to_string()},
-    {"twilio_sid", text_or_null(latest.twilio_sid)},
-    {"error_code", code_or_null(latest.error_code())},
-    {"error_description", description_or_null(latest.error_code())},
-  };
-}
-
 
 /// Writes the API's JSON (as `to_body` dumps it) straight into a string. Keys must be given in
 /// sorted order, as nlohmann's std::map keeps them.
@@ -219,7 +151,7 @@ void write_timestamps(json_writer& out, const delivery_state& delivery) {
   out.close('}');
 }
 
-/// `attempt_json`, written.
+/// One `attempts[]` entry (see attempt_json).
 void write_attempt(json_writer& out, const message_record& message) {
   out.open('{');
   out.key("channel");
@@ -253,7 +185,7 @@ void write_attempt(json_writer& out, const message_record& message) {
   out.close('}');
 }
 
-/// `delivery_json`, written.
+/// The `delivery` object: the state of the latest attempt (or of none yet).
 void write_delivery(json_writer& out, const verification_view& view) {
   const auto* latest = view.attempts.empty() ? nullptr : &view.attempts.back();
   out.open('{');
@@ -296,27 +228,6 @@ std::string_view api_delivery_state(delivery_status status) {
   return status == delivery_status::created ? "sending" : to_string(status);
 }
 
-json verification_json(const verification_view& view) {
-  const auto& record = view.verification;
-  auto attempts = json::array();
-  for (const auto& attempt : view.attempts)
-    attempts.push_back(attempt_json(attempt));
-  auto id = record.id.to_string();
-  return {
-    {"id", id},
-    {"to", mask_phone(record.phone)},
-    {"status", to_string(record.status)},
-    {"channel", view.attempts.empty() ? to_string(first_channel(record.preference))
-                                      : to_string(view.attempts.back().via)},
-    {"fallback", to_string(record.fallback)},
-    {"created_at", format_time(record.created_at)},
-    {"expires_at", format_time(record.expires_at)},
-    {"delivery", delivery_json(view)},
-    {"attempts", std::move(attempts)},
-    {"poll_url", "/v1/verifications/" + id},
-  };
-}
-
 std::string verification_body(const verification_view& view) {
   const auto& record = view.verification;
   auto id = record.id.to_string();
@@ -351,17 +262,9 @@ std::string verification_body(const verification_view& view) {
 }
 
 json attempt_json(const message_record& message) {
-  return {
-    {"message_id", message.id.to_string()},
-    {"channel", to_string(message.via)},
-    {"twilio_sid", text_or_null(message.twilio_sid)},
-    {"status", api_delivery_state(message.delivery.current())},
-    {"error_code", code_or_null(message.error_code())},
-    {"error_description", description_or_null(message.error_code())},
-    {"timestamps", timestamps_json(message.delivery)},
-    {"delivery_ms", ms_or_null(delivery_ms(message.delivery))},
-    {"history", history_json(message.delivery)},
-  };
+  json_writer out;
+  write_attempt(out, message);
+  return json::parse(out.take());
 }
 
 json message_json(const message_record& message) {

@@ -17,21 +17,20 @@ std::string format_time(timestamp at);
 /// way to Twilio) reads "sending"; every other status keeps its own name.
 std::string_view api_delivery_state(delivery_status status);
 
-/// The verification resource of API v1: id, to (masked), status, channel, fallback,
-/// created_at, expires_at, delivery {state, channel, message_id, twilio_sid, error_code,
-/// error_description} of the latest attempt, attempts[] and poll_url.
-nlohmann::json verification_json(const verification_view& view);
-
-/// `to_body(verification_json(view))`, byte for byte (keys sorted, compact, the same escaping
-/// and numbers), written straight into a string: the answer to a status read, where building
-/// the nlohmann object and dumping it was over half the cost of the read.
+/// The verification resource of API v1, the body of every answer that carries it (a create's
+/// 201, a status read): id, to (masked), status, channel, fallback, created_at, expires_at,
+/// delivery {state, channel, message_id, twilio_sid, error_code, error_description} of the
+/// latest attempt, attempts[] (as attempt_json) and poll_url. Written straight into a string,
+/// as `to_body` would dump it (keys sorted, compact, the same escaping and numbers): building
+/// an nlohmann object and dumping it was over half the cost of a status read.
 std::string verification_body(const verification_view& view);
 
 /// One `attempts[]` entry: message_id, channel, twilio_sid, status (as `api_delivery_state`),
 /// error_code, error_description, timestamps {created, queued, sent, delivered, read, failed}
 /// (null when not seen; `failed` is the first failure of any kind), delivery_ms (created to
 /// delivered) and history [{status, at}] with each status once, oldest first, under the
-/// engine's own names (so `created` and Twilio's `sending` stay apart).
+/// engine's own names (so `created` and Twilio's `sending` stay apart). The entry as
+/// verification_body writes it, read back, so that the two cannot differ.
 nlohmann::json attempt_json(const message_record& message);
 
 /// A message receipt (GET /v1/messages): the attempt plus `to` (masked) and `verification_id`.

@@ -76,9 +76,8 @@ http_response json_response(int status, const json& body) {
 
 /// 201 with the verification resource and its Location.
 http_response created_response(const verification_view& view) {
-  auto answer = json_response(201, verification_json(view));
-  answer.headers.emplace_back("Location", "/v1/verifications/" + view.verification.id.to_string());
-  return answer;
+  return {201, "application/json", verification_body(view),
+          {{"Location", "/v1/verifications/" + view.verification.id.to_string()}}};
 }
 
 /// The JSON object body of a request that must send one, or the error to answer.

@@ -82,7 +82,7 @@ TEST(json_views_test, verification_shows_the_latest_attempt) {
   auto second = sample_message();
   second.create_error = 21611;
   view.attempts = {first, second};
-  auto body = verification_json(view);
+  auto body = nlohmann::json::parse(verification_body(view));
   EXPECT_EQ(body["to"], "+1******0123");
   EXPECT_EQ(body["status"], "approved");
   EXPECT_EQ(body["channel"], "sms");
@@ -100,7 +100,7 @@ TEST(json_views_test, verification_without_attempts_reads_sending) {
   verification_view view;
   view.verification.phone = "+12015550123";
   view.verification.preference = channel_preference::sms;
-  auto body = verification_json(view);
+  auto body = nlohmann::json::parse(verification_body(view));
   EXPECT_EQ(body["delivery"]["state"], "sending");
   EXPECT_EQ(body["channel"], "sms");
   EXPECT_TRUE(body["attempts"].empty());
