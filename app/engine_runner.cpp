@@ -214,6 +214,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   asio::io_context io{static_cast<int>(settings.net_threads)};
   caf::actor_system_config actor_config;
   actors::apply_scheduler_settings(actor_config, {settings.worker_threads()});
+  actors::add_message_types(actor_config);
   caf::actor_system actor_system{actor_config};
 
   std::atomic<bool> stopping{false};

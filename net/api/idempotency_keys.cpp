@@ -12,27 +12,11 @@ timestamp wall_clock_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-/// The answer a stored record holds.
-http_response response_of(const idempotency_record& record) {
-  return {record.status, record.content_type, record.body, record.headers};
-}
-
 } // namespace
 
-idempotency_record stored_answer(const std::string& key, const std::string& fingerprint,
-                                 const http_response& answer) {
-  return {key,
-          fingerprint,
-          wall_clock_now(),
-          static_cast<std::uint16_t>(answer.status),
-          answer.content_type,
-          answer.body,
-          answer.headers};
-}
-
 idempotency_keys::idempotency_keys(std::shared_ptr<actor_gateway> engine, std::size_t capacity,
-                                   std::chrono::milliseconds ttl)
-  : engine_(std::move(engine)), ttl_(ttl), memory_(capacity, ttl) {
+                                   std::chrono::milliseconds ttl, renderer render)
+  : engine_(std::move(engine)), ttl_(ttl), render_(std::move(render)), memory_(capacity, ttl) {
 }
 
 void idempotency_keys::claim(const std::string& key, const std::string& fingerprint,
@@ -55,14 +39,33 @@ void idempotency_keys::decide_from_storage(const std::string& key,
                                            const std::string& fingerprint,
                                            std::optional<idempotency_record> stored,
                                            claim_callback decided) {
-  auto age = stored ? wall_clock_now() - stored->created_at : ttl_;
+  auto age = stored ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                        wall_clock_now() - stored->created_at)
+                    : ttl_;
   if (age >= ttl_) // none, or expired: retention deletes it, the new answer replaces it
     return decided(idempotency_claim{idempotency_outcome::proceed, {}});
-  auto answer = response_of(*stored);
-  memory_.restore(key, stored->fingerprint, answer, steady::now() - age);
-  if (stored->fingerprint != fingerprint)
+  if (stored->fingerprint != fingerprint) {
+    memory_.release(key);
     return decided(idempotency_claim{idempotency_outcome::conflict, {}});
-  decided(idempotency_claim{idempotency_outcome::replay, std::move(answer)});
+  }
+  replay_from_storage(key, *stored, age, std::move(decided));
+}
+
+void idempotency_keys::replay_from_storage(const std::string& key,
+                                           const idempotency_record& stored,
+                                           std::chrono::milliseconds age,
+                                           claim_callback decided) {
+  verification_query query{stored.verification, std::chrono::milliseconds{0}, std::nullopt};
+  engine_->get(query, [this, key, fingerprint = stored.fingerprint, age,
+                       decided = std::move(decided)](engine_result<verification_view> view) {
+    if (!view) {
+      memory_.release(key);
+      return decided(tl::make_unexpected(view.error()));
+    }
+    auto answer = render_(as_created(std::move(*view)));
+    memory_.restore(key, fingerprint, answer, steady::now() - age);
+    decided(idempotency_claim{idempotency_outcome::replay, std::move(answer)});
+  });
 }
 
 void idempotency_keys::complete(const std::string& key, const http_response& answer) {

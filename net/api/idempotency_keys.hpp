@@ -12,17 +12,14 @@
 
 namespace verity::net {
 
-/// The stored form of `answer`, given now to a request with the scoped `key` and a body of
-/// `fingerprint`.
-[[nodiscard]] idempotency_record stored_answer(const std::string& key,
-                                               const std::string& fingerprint,
-                                               const http_response& answer);
-
 /// Idempotency keys of API v1, kept for `ttl` (24 h in production) across restarts: the
 /// in-memory `idempotency_store` answers what this process has seen; a key it does not hold is
-/// looked up in storage (the `idempotency` column family) before the request may proceed, and
-/// every answer is stored durably, with the verification it answers, before the client gets it. Storage is reached through the
-/// engine client (the storage actor), so no Asio thread or CAF worker ever waits on disk.
+/// looked up in storage (the `idempotency` column family) before the request may proceed. The
+/// engine stores each key durably in the same write as the verification it starts, before the
+/// client gets the answer; a key found in storage is answered by rendering that verification
+/// as it was created (`as_created`), so the retry gets the first answer again. Storage and the
+/// verification are reached through the engine client, so no Asio thread or CAF worker ever
+/// waits on disk.
 /// Thread-safe; `decided` and `done` run on CAF worker threads or, when memory decides, at once.
 /// Pending storage requests refer to the object: it must outlive them (API v1's shared route
 /// state holds it, and every callback the routes pass holds that state).
@@ -30,17 +27,21 @@ class idempotency_keys {
 public:
   using claim_callback = std::function<void(engine_result<idempotency_claim>)>;
 
-  /// Keys of at most `capacity` in memory, each kept for `ttl`, stored through `engine`.
+  /// Renders the answer to the start of a verification.
+  using renderer = std::function<http_response(const verification_view&)>;
+
+  /// Keys of at most `capacity` in memory, each kept for `ttl`, stored through `engine`; a key
+  /// found in storage is answered with `render` of its verification as created.
   idempotency_keys(std::shared_ptr<actor_gateway> engine, std::size_t capacity,
-                   std::chrono::milliseconds ttl);
+                   std::chrono::milliseconds ttl, renderer render);
 
   /// Claims `key` for a request whose body has `fingerprint` and calls `decided` once. A
   /// storage failure releases the key again and comes back as the failure.
   void claim(const std::string& key, const std::string& fingerprint, claim_callback decided);
 
-  /// Keeps `answer` to the claimed `key` in memory for later claims. The engine stored it
-  /// durably already, in the same write as the verification it answers (see
-  /// `stored_answer` and verification_request::answer).
+  /// Keeps `answer` to the claimed `key` in memory for later claims. The engine stored the
+  /// key durably already, in the same write as the verification it started (see
+  /// verification_request::idempotency_key).
   void complete(const std::string& key, const http_response& answer);
 
   /// Forgets a claimed key whose request failed.
@@ -51,8 +52,14 @@ private:
   void decide_from_storage(const std::string& key, const std::string& fingerprint,
                            std::optional<idempotency_record> stored, claim_callback decided);
 
+  /// Replays the start of `stored`'s verification: reads it, renders it as created and keeps
+  /// that answer in memory as if given `age` ago.
+  void replay_from_storage(const std::string& key, const idempotency_record& stored,
+                           std::chrono::milliseconds age, claim_callback decided);
+
   std::shared_ptr<actor_gateway> engine_;
   std::chrono::milliseconds ttl_;
+  renderer render_;
   idempotency_store memory_;
 };
 

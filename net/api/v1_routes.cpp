@@ -32,11 +32,22 @@ constexpr std::size_t max_idempotency_key_size = 255;
 constexpr std::size_t max_locale_size = 35;
 constexpr std::size_t max_code_size = 32;
 
+http_response json_response(int status, const json& body) {
+  return {status, "application/json", to_body(body), {}};
+}
+
+/// 201 with the verification resource and its Location.
+http_response created_response(const verification_view& view) {
+  return {201, "application/json", verification_body(view),
+          {{"Location", "/v1/verifications/" + view.verification.id.to_string()}}};
+}
+
 /// What every v1 route shares.
 struct v1_state {
   v1_state(std::shared_ptr<actor_gateway> client, api_v1_settings settings)
     : engine(std::move(client)), keys(std::move(settings.secrets)),
-      idempotency(engine, settings.idempotency_capacity, settings.idempotency_ttl) {
+      idempotency(engine, settings.idempotency_capacity, settings.idempotency_ttl,
+                  created_response) {
   }
 
   std::shared_ptr<actor_gateway> engine;
@@ -70,15 +81,6 @@ router::route_handler open(state_ptr state, v1_handler handler) {
   };
 }
 
-http_response json_response(int status, const json& body) {
-  return {status, "application/json", to_body(body), {}};
-}
-
-/// 201 with the verification resource and its Location.
-http_response created_response(const verification_view& view) {
-  return {201, "application/json", verification_body(view),
-          {{"Location", "/v1/verifications/" + view.verification.id.to_string()}}};
-}
 
 /// The JSON object body of a request that must send one, or the error to answer.
 tl::expected<json, http_response> json_body(const http_request& request) {
@@ -173,15 +175,14 @@ struct claimed_key {
   std::string fingerprint;
 };
 
-/// Starts a verification; with `claimed`, the engine stores the answer with the verification
+/// Starts a verification; with `claimed`, the engine stores the key with the verification
 /// (durably, before answering), or the key is released when it fails.
 void start(const state_ptr& state, verification_request request,
            std::optional<claimed_key> claimed, responder respond) {
-  if (claimed)
-    request.answer = [key = claimed->key, fingerprint = claimed->fingerprint](
-                       const verification_view& view) {
-      return stored_answer(key, fingerprint, created_response(view));
-    };
+  if (claimed) {
+    request.idempotency_key = claimed->key;
+    request.idempotency_fingerprint = claimed->fingerprint;
+  }
   state->engine->start(std::move(request), [state, claimed, respond](
                                              engine_result<verification_view> result) {
     if (!result) {
