@@ -128,10 +128,12 @@ using verification_api = caf::typed_actor<
 
 /// A shard of the phone directory: finds or spawns the phone actor of `hash(phone) % shards`.
 using phone_directory_actor = verification_api::extend<
-  /// A phone actor holds no live verification any more and may be dropped. It says how many
-  /// messages it received from the shard; the shard answers `true` (and forgets the actor,
-  /// which then quits) only if it forwarded no more than that, so nothing can be in flight.
-  caf::replies_to<atom::idle, std::string, std::uint64_t>::with<bool>,
+  /// A phone actor holds no live work any more and asks to be dropped, saying how many
+  /// messages of the shard it knows it has handled: the count this shard last answered it (0
+  /// at first). The shard answers how many it has forwarded to that actor; when that is the
+  /// number asked, it has forgotten the actor, which quits. A larger number means messages are
+  /// on their way to it (see phone_directory.hpp).
+  caf::replies_to<atom::idle, std::string, std::uint64_t>::with<std::uint64_t>,
   /// Rebuilds a phone actor for an in-flight verification found at start.
   caf::reacts_to<atom::recover, verification_view>>;
 

@@ -66,7 +66,6 @@ void begin_verification(self_pointer self, const verification_request& request,
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
-  ++self->state.received_from_directory;
   if (self->state.record.opted_out)
     return caf::make_error(ec::opted_out);
   auto promise = self->make_response_promise<verification_view>();
@@ -82,7 +81,6 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
 
 caf::result<verification_view> on_get(self_pointer self, const verification_query& query) {
   auto& state = self->state;
-  ++state.received_from_directory;
   const auto* found = state.find_live(query.id);
   if (found == nullptr) {
     auto promise = self->make_response_promise<verification_view>();
@@ -100,7 +98,6 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
 
 caf::result<verification_view> on_resend(self_pointer self, const verification_id& id,
                                          channel via) {
-  ++self->state.received_from_directory;
   if (self->state.find_live(id) == nullptr)
     return caf::make_error(ec::not_found);
   auto promise = self->make_response_promise<verification_view>();
@@ -143,7 +140,6 @@ caf::result<check_result> store_check(self_pointer self, live_verification& veri
 caf::result<check_result> on_check(self_pointer self, const verification_id& id,
                                    const std::string& code) {
   auto& state = self->state;
-  ++state.received_from_directory;
   auto* found = state.find_live(id);
   if (found == nullptr)
     return caf::make_error(ec::not_found);
@@ -193,7 +189,6 @@ caf::result<caf::ok_atom> merge_cold(self_pointer self, const status_callback& c
 
 caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& callback) {
   auto& state = self->state;
-  ++state.received_from_directory;
   auto [verification, index] = state.find_message(callback.message);
   if (verification == nullptr || index >= verification->actors.size()
       || !verification->actors[index]) {
@@ -208,7 +203,6 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 
 caf::result<caf::ok_atom> on_inbound(self_pointer self, const inbound_message& message) {
   auto& state = self->state;
-  ++state.received_from_directory;
   if (message.action == inbound_action::opt_out)
     state.record.opted_out = true;
   if (message.action == inbound_action::opt_in)

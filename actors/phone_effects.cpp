@@ -64,11 +64,17 @@ void maybe_passivate(self_pointer self) {
   auto& state = self->state;
   if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0)
     return;
-  self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
-                state.received_from_directory)
-    .then([self](bool released) {
-      if (released && self->state.live.empty())
-        self->quit();
+  auto seen = state.forwards_seen;
+  self->request(state.directory, caf::infinite, atom::idle::value, state.phone, seen)
+    .then([self, seen](std::uint64_t forwarded) {
+      if (forwarded == seen) { // released: the shard forgot this actor
+        if (self->state.live.empty())
+          self->quit();
+        return;
+      }
+      // The shard forwarded more, and those messages came before its answer: handled by now.
+      self->state.forwards_seen = forwarded;
+      maybe_passivate(self);
     });
 }
 
