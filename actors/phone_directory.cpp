@@ -71,11 +71,13 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
   return promise.delegate(self->state.setup.storage, atom::load::value, query.id);
 }
 
-/// Drops the phone actor of `phone` if the shard forwarded it nothing beyond the `seen` messages
-/// it knows it handled; answers how many were forwarded to it (see Passivation in the header).
+/// Drops the phone actor of `phone`, when it is the one asking, if the shard forwarded it nothing
+/// beyond the `seen` messages it knows it handled; answers how many were forwarded to it (see
+/// Passivation in the header).
 std::uint64_t on_idle(self_pointer self, const std::string& phone, std::uint64_t seen) {
   auto found = self->state.phones.find(phone);
-  if (found == self->state.phones.end())
+  auto asking = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (found == self->state.phones.end() || found->second.actor.address() != asking)
     return seen; // nothing is forwarded to an actor the shard does not hold: it may go
   auto forwarded = found->second.forwarded;
   if (forwarded == seen)

@@ -11,7 +11,8 @@
 // order they were sent (all of these at normal priority), and a shard enqueues each forward,
 // delegated or not, before it answers a later request. So when the actor reads an answer, it
 // has handled every message the answer counts; if it still has nothing live, it asks again with
-// that count.
+// that count. Only the actor the shard holds for the phone can be dropped so: a request from any
+// other sender (an earlier actor of the same phone, already released) forgets nothing.
 
 #include <cstdint>
 #include <memory>

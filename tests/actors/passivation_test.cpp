@@ -166,5 +166,19 @@ TEST_F(passivation, any_message_forwarded_while_the_actor_asks_to_go_is_answered
   }
 }
 
+// Only the phone actor itself can ask its shard to drop it: an idle request from any other
+// sender (an earlier actor of the same phone, long gone) never makes the shard forget the
+// actor that holds a live verification.
+TEST_F(passivation, an_idle_request_from_another_actor_releases_nothing) {
+  auto view = start(phone_a);
+  for (std::uint64_t seen = 0; seen < 8; ++seen)
+    (*client_)->send(shard_, atom::idle::value, std::string{phone_a}, seen);
+  run();
+  answers();
+  EXPECT_EQ(live_phone_actors(), 1);
+  approve(view);
+  EXPECT_EQ(live_phone_actors(), 0);
+}
+
 } // namespace
 } // namespace verity::test
