@@ -19,13 +19,19 @@ timestamp wall_clock_now() {
 }
 
 void persist(self_pointer self, write_batch batch, done_handler done) {
+  ++self->state.persisting;
   self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
-    .then([done](caf::ok_atom) mutable { done(caf::error{}); },
-          [self, done](caf::error& err) mutable {
-            spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
-                          to_string(err));
-            done(std::move(err));
-          });
+    .then(
+      [self, done](caf::ok_atom) mutable {
+        --self->state.persisting;
+        done(caf::error{});
+      },
+      [self, done](caf::error& err) mutable {
+        --self->state.persisting;
+        spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
+                      to_string(err));
+        done(std::move(err));
+      });
 }
 
 void spawn_message(self_pointer self, live_verification& verification,
@@ -62,7 +68,8 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 
 void maybe_passivate(self_pointer self) {
   auto& state = self->state;
-  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0)
+  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0
+      || state.persisting > 0)
     return;
   auto seen = state.forwards_seen;
   self->request(state.directory, caf::infinite, atom::idle::value, state.phone, seen)

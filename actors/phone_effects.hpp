@@ -32,8 +32,9 @@ void spawn_message(self_pointer self, live_verification& verification,
 /// them when `finished`).
 void notify_waiters(self_pointer self, const verification_id& id, bool finished);
 
-/// Asks the shard to let this actor go once nothing is live or waiting, and again while the
-/// shard answers that it forwarded more since (the handshake in phone_directory.hpp).
+/// Asks the shard to let this actor go once nothing is live, waiting or being stored (a write
+/// still owes its answer), and again while the shard answers that it forwarded more since (the
+/// handshake in phone_directory.hpp).
 void maybe_passivate(self_pointer self);
 
 /// Ends the live work of a verification that left `pending` (its record is already durable).

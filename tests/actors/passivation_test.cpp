@@ -166,6 +166,28 @@ TEST_F(passivation, any_message_forwarded_while_the_actor_asks_to_go_is_answered
   }
 }
 
+// A write the phone actor started (an inbound message's) is still under way when another
+// message leaves it with nothing live: it stays until the write is answered, so the inbound
+// message gets its acknowledgement.
+TEST_F(passivation, an_actor_with_a_write_under_way_stays_until_it_is_answered) {
+  storage_data_->hold = true;
+  (*client_)->send(shard_, atom::inbound::value, inbound(phone_a, inbound_action::opt_out));
+  run();
+  ASSERT_EQ(storage_data_->held.size(), 1u);
+  auto unknown = message_id::generate(phone_routing_key(settings_->secret, phone_a));
+  (*client_)->send(shard_, atom::status::value,
+                   status_callback{unknown, phone_a, "SM9", ds::delivered, 0, now()});
+  run();
+  EXPECT_EQ(answers(), 1u) << "the callback for an unknown message is answered at once";
+  storage_data_->hold = false;
+  caf::anon_send(storage_fake_, release_atom::value);
+  run();
+  std::vector<caf::error> errors;
+  EXPECT_EQ(answers(&errors), 1u) << "the inbound message was never acknowledged";
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(live_phone_actors(), 0);
+}
+
 // Only the phone actor itself can ask its shard to drop it: an idle request from any other
 // sender (an earlier actor of the same phone, long gone) never makes the shard forget the
 // actor that holds a live verification.
