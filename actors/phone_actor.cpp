@@ -29,16 +29,23 @@ caf::error rate_limited(milliseconds wait) {
   return caf::make_error(ec::rate_limited, static_cast<std::int64_t>(wait.count()));
 }
 
+/// Answers a start with `err`; the actor may have nothing else to do, so it asks to go.
+void refuse(self_pointer self, caf::typed_response_promise<verification_view>& promise,
+            caf::error err) {
+  promise.deliver(std::move(err));
+  maybe_passivate(self);
+}
+
 /// Starts a verification once the prefix limiter let it through: the phone's own checks run
 /// here, in the same handler that records the send, so concurrent starts cannot both pass.
 void begin_verification(self_pointer self, const verification_request& request,
                         caf::typed_response_promise<verification_view> promise) {
   auto& state = self->state;
   if (state.record.opted_out)
-    return answer(promise, caf::make_error(ec::opted_out));
+    return refuse(self, promise, caf::make_error(ec::opted_out));
   auto now = wall_clock_now();
   if (auto wait = state.send_limit_wait(now); wait.count() > 0)
-    return answer(promise, rate_limited(wait));
+    return refuse(self, promise, rate_limited(wait));
   auto verification = state.make_verification(request, now, self->clock().now());
   auto via = first_channel(request.preference);
   if (request.preference == channel_preference::automatic && state.record.whatsapp_unreachable)
@@ -52,8 +59,7 @@ void begin_verification(self_pointer self, const verification_request& request,
     auto* found = self->state.find_live(id);
     if (err || found == nullptr) {
       self->state.erase_live(id);
-      promise.deliver(err ? std::move(err) : caf::make_error(ec::storage_failed));
-      return maybe_passivate(self);
+      return refuse(self, promise, err ? std::move(err) : caf::make_error(ec::storage_failed));
     }
     if (auto* recorder = self->state.settings->recorder)
       recorder->verification_started();
@@ -66,14 +72,14 @@ void begin_verification(self_pointer self, const verification_request& request,
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
-  if (self->state.record.opted_out)
-    return caf::make_error(ec::opted_out);
   auto promise = self->make_response_promise<verification_view>();
+  if (self->state.record.opted_out) {
+    refuse(self, promise, caf::make_error(ec::opted_out));
+    return promise;
+  }
   acquire_send_slot(self, [self, request, promise](milliseconds wait) mutable {
-    if (wait.count() > 0) {
-      promise.deliver(rate_limited(wait));
-      return maybe_passivate(self);
-    }
+    if (wait.count() > 0)
+      return refuse(self, promise, rate_limited(wait));
     begin_verification(self, request, promise);
   });
   return promise;

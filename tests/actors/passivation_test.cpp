@@ -105,6 +105,25 @@ TEST_F(passivation, a_phone_actor_goes_once_nothing_is_live) {
   EXPECT_EQ(stored(view.attempts[0].id).delivery.current(), ds::read);
 }
 
+// The phone actor spawned for a start it refuses has nothing else to do: it goes too.
+TEST_F(passivation, a_refused_start_leaves_no_actor_behind) {
+  ASSERT_TRUE(ask<caf::ok_atom>(shard_, atom::inbound::value,
+                                inbound(phone_b, inbound_action::opt_out)));
+  auto refused = try_start(shard_, phone_b);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), ec::opted_out);
+  run();
+  EXPECT_EQ(live_phone_actors(), 0) << "opted out";
+
+  settings_->send_limit.count = 1;
+  approve(start(phone_a));
+  refused = try_start(shard_, phone_a);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), ec::rate_limited);
+  run();
+  EXPECT_EQ(live_phone_actors(), 0) << "over the per-phone send limit";
+}
+
 // The phone actor asks to go after reading the acknowledgement of its check, but the shard has
 // already forwarded a new start to it: the start is served, its verification is checkable
 // (the shard still routes to the actor that holds it), and the actor goes once that ends.
