@@ -5,26 +5,13 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "engine/delivery_status.hpp"
 #include "engine/id.hpp"
+#include "engine/records.hpp"
 #include "engine/verification.hpp"
 
 namespace verity {
-
-/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
-/// the same key gets it again, across restarts, until it expires (24 hours).
-struct idempotency_record {
-  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
-  std::string fingerprint; ///< Hash of the request body the answer belongs to.
-  timestamp created_at;    ///< When the answer was given.
-  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
-  std::string content_type;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
 
 /// Renders the answer to an idempotent start from the new verification (see
 /// verification_request::answer).
@@ -93,19 +80,6 @@ struct create_result {
 
   /// True when Twilio created the message (HTTP 201).
   bool created() const { return http_status == 201; }
-};
-
-/// A read of the stored answer of a scoped idempotency key.
-struct idempotency_query {
-  std::string key;
-};
-
-/// Durable writes the storage commits together, then acknowledges.
-struct write_batch {
-  std::vector<verification_record> verifications;
-  std::vector<message_record> messages;
-  std::vector<phone_record> phones;
-  std::vector<idempotency_record> answers; ///< Answers to idempotent requests.
 };
 
 } // namespace verity

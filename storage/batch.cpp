@@ -110,28 +110,6 @@ void add(batch_writer& out, const idempotency_record& record) {
 
 } // namespace
 
-tl::expected<void, std::string> validate(const write_batch& batch) {
-  for (const auto& record : batch.verifications) {
-    if (record.id == verification_id{})
-      return tl::unexpected(std::string{"a verification has no id"});
-    if (record.phone.empty())
-      return tl::unexpected("verification " + record.id.to_string() + " has no phone");
-  }
-  for (const auto& record : batch.messages) {
-    if (record.id == message_id{})
-      return tl::unexpected(std::string{"a message has no id"});
-    if (record.verification == verification_id{})
-      return tl::unexpected("message " + record.id.to_string() + " has no verification");
-  }
-  for (const auto& record : batch.phones)
-    if (record.phone.empty())
-      return tl::unexpected(std::string{"a phone record has no phone"});
-  for (const auto& record : batch.answers)
-    if (record.key.empty())
-      return tl::unexpected(std::string{"an idempotency answer has no key"});
-  return {};
-}
-
 tl::expected<void, std::string> append(database& db, const write_batch& batch,
                                        const pending_messages& pending,
                                        rocksdb::WriteBatch& out) {

@@ -5,7 +5,7 @@
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "storage/database.hpp"
 
 namespace rocksdb {
@@ -17,10 +17,6 @@ namespace verity::storage {
 
 /// Messages a group commit has taken but not yet written, by id: the latest version of each.
 using pending_messages = std::map<message_id, message_record>;
-
-/// Checks what a write batch must hold before it is stored: set ids, a verification id on
-/// every message, a phone on every verification and phone record, a key on every answer. Returns why not.
-[[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
 
 /// Appends the writes of `batch` to `out`:
 /// - a verification goes to `verifications` and `created`; it is put into `in_flight` while

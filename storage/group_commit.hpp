@@ -6,7 +6,7 @@
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "storage/batch.hpp"
 #include "storage/database.hpp"
 #include "storage/settings.hpp"

@@ -6,7 +6,7 @@
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "engine/verification.hpp"
 #include "storage/database.hpp"
 

@@ -1,0 +1,49 @@
+#pragma once
+
+// The records Verity stores beside those of engine/verification.hpp, and the write batch that
+// carries them to storage: plain data, shared by the actors that write and the storage that
+// keeps them.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "engine/delivery_status.hpp"
+#include "engine/verification.hpp"
+
+namespace verity {
+
+/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
+/// the same key gets it again, across restarts, until it expires (24 hours).
+struct idempotency_record {
+  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
+  std::string fingerprint; ///< Hash of the request body the answer belongs to.
+  timestamp created_at;    ///< When the answer was given.
+  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// A read of the stored answer of a scoped idempotency key.
+struct idempotency_query {
+  std::string key;
+};
+
+/// Durable writes the storage commits together, then acknowledges.
+struct write_batch {
+  std::vector<verification_record> verifications;
+  std::vector<message_record> messages;
+  std::vector<phone_record> phones;
+  std::vector<idempotency_record> answers; ///< Answers to idempotent requests.
+};
+
+/// Checks what a write batch must hold before it is stored: set ids, a verification id on
+/// every message, a phone on every verification and phone record, a key on every answer.
+/// Returns why not.
+[[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
+
+} // namespace verity
