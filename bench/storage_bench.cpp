@@ -67,7 +67,7 @@ write_batch start_batch(std::size_t n) {
   message.delivery.merge({delivery_status::created, now, 0});
   write_batch batch;
   batch.verifications.push_back(std::move(verification));
-  batch.messages.push_back(std::move(message));
+  batch.messages.push_back({std::move(message), std::nullopt});
   return batch;
 }
 
@@ -80,8 +80,8 @@ struct group_figures {
 };
 
 /// Commits groups of `group` start batches for about `budget` (at least 3 commits). Building
-/// the batches is left out of the timing; adding them to the group (encoding, reading the
-/// replaced message for the stats) and writing are in.
+/// the batches is left out of the timing; adding them to the group (encoding, counting the
+/// stats) and writing are in.
 /// `next` numbers the verifications, so that every write is a new one.
 group_figures measure_groups(storage::group_commit& commits, std::size_t group, seconds budget,
                              std::size_t& next) {

@@ -5,6 +5,7 @@
 // keeps them.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,17 +34,28 @@ struct idempotency_query {
   std::string key;
 };
 
+/// One message to store, with the version of it that storage holds: storage counts the
+/// change between the two (delivery statistics) without reading the stored one back. After a
+/// failed commit the writer's next write names a version that never reached the disk: the
+/// counters of that message are then off by the change that was lost (its record is right).
+struct message_write {
+  message_record record;
+  /// The version this write replaces: the one its writer last handed to storage, none for a
+  /// message stored for the first time.
+  std::optional<message_record> previous;
+};
+
 /// Durable writes the storage commits together, then acknowledges.
 struct write_batch {
   std::vector<verification_record> verifications;
-  std::vector<message_record> messages;
+  std::vector<message_write> messages;
   std::vector<phone_record> phones;
   std::vector<idempotency_record> answers; ///< Answers to idempotent requests.
 };
 
 /// Checks what a write batch must hold before it is stored: set ids, a verification id on
-/// every message, a phone on every verification and phone record, a key on every answer.
-/// Returns why not.
+/// every message and its previous version the same id, a phone on every verification and phone
+/// record, a key on every answer. Returns why not.
 [[nodiscard]] tl::expected<void, std::string> validate(const write_batch& batch);
 
 } // namespace verity

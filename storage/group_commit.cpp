@@ -19,7 +19,7 @@ group_commit::~group_commit() = default;
 
 tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
   batch_->SetSavePoint();
-  auto appended = append(db_, batch, pending_, *batch_);
+  auto appended = append(db_, batch, *batch_);
   if (!appended) {
     if (auto undone = batch_->RollbackToSavePoint(); !undone.ok())
       return tl::unexpected(appended.error() + "; undoing it failed too: " + undone.ToString());
@@ -27,8 +27,6 @@ tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
   }
   if (auto popped = batch_->PopSavePoint(); !popped.ok())
     return tl::unexpected("cannot close the save point: " + popped.ToString());
-  for (const auto& record : batch.messages)
-    pending_.insert_or_assign(record.id, record);
   ++requests_;
   return {};
 }
@@ -42,7 +40,6 @@ tl::expected<void, std::string> group_commit::commit() {
     recorder_->storage_commit(requests_, std::chrono::steady_clock::now() - started);
   stats_.requests += requests_;
   batch_->Clear();
-  pending_.clear();
   requests_ = 0;
   if (!status.ok()) {
     ++stats_.failed_batches;

@@ -46,7 +46,6 @@ private:
   metrics* recorder_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   std::size_t requests_ = 0;
-  pending_messages pending_; ///< The group's messages, to count the next change of each.
 };
 
 } // namespace verity::storage

@@ -5,7 +5,8 @@
 namespace verity {
 namespace {
 
-/// A batch of one verification with one message, one phone record and one answer, all valid.
+/// A batch of one verification with one message (replacing a version of itself), one phone
+/// record and one answer, all valid.
 write_batch valid_batch() {
   write_batch batch;
   verification_record verification;
@@ -15,7 +16,7 @@ write_batch valid_batch() {
   message.id = message_id::generate();
   message.verification = verification.id;
   batch.verifications.push_back(verification);
-  batch.messages.push_back(message);
+  batch.messages.push_back({message, message});
   batch.phones.push_back({verification.phone, false, std::nullopt, false, {}});
   batch.answers.push_back({"0:k1", "fingerprint", {}, 201, "application/json", "{}", {}});
   return batch;
@@ -37,10 +38,15 @@ TEST(records, validate_names_what_a_record_lacks) {
             "a verification has no id");
   EXPECT_NE(reason([](write_batch& b) { b.verifications[0].phone.clear(); }).find("has no phone"),
             std::string::npos);
-  EXPECT_EQ(reason([](write_batch& b) { b.messages[0].id = {}; }), "a message has no id");
-  EXPECT_NE(reason([](write_batch& b) { b.messages[0].verification = {}; })
+  EXPECT_EQ(reason([](write_batch& b) { b.messages[0].record.id = {}; }),
+            "a message has no id");
+  EXPECT_NE(reason([](write_batch& b) { b.messages[0].record.verification = {}; })
               .find("has no verification"),
             std::string::npos);
+  EXPECT_NE(reason([](write_batch& b) { b.messages[0].previous->id = message_id::generate(); })
+              .find("replaces a version of another message"),
+            std::string::npos);
+  EXPECT_EQ(reason([](write_batch& b) { b.messages[0].previous.reset(); }), "");
   EXPECT_EQ(reason([](write_batch& b) { b.phones[0].phone.clear(); }),
             "a phone record has no phone");
   EXPECT_EQ(reason([](write_batch& b) { b.answers[0].key.clear(); }),

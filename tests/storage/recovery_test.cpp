@@ -23,7 +23,8 @@ protected:
     batch.verifications.push_back(view.verification);
     for (const auto& id : view.verification.messages)
       view.attempts.push_back(samples::sample_message(id, view.verification.id, ""));
-    batch.messages = view.attempts;
+    for (const auto& attempt : view.attempts)
+      batch.messages.push_back({attempt, std::nullopt});
     group_commit group{*db_, false, stats_};
     EXPECT_TRUE(group.add(batch));
     EXPECT_TRUE(group.commit());

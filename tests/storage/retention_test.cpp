@@ -29,7 +29,8 @@ protected:
     const auto& verification = batch.verifications[0];
     for (const auto& id : verification.messages)
       batch.messages.push_back(
-        samples::sample_message(id, verification.id, "SM" + id.to_string().substr(2)));
+        {samples::sample_message(id, verification.id, "SM" + id.to_string().substr(2)),
+         std::nullopt});
     batch.phones.push_back(samples::sample_phone("+1500555" + std::to_string(++phones_)));
     group_commit group{*db_, false, stats_};
     EXPECT_TRUE(group.add(batch));
@@ -53,8 +54,8 @@ protected:
     if (!view || !*view)
       return false;
     for (const auto& message : batch.messages) {
-      auto id = read_sid(*db_, message.twilio_sid);
-      if (!id || !*id || **id != message.id)
+      auto id = read_sid(*db_, message.record.twilio_sid);
+      if (!id || !*id || **id != message.record.id)
         return false;
     }
     return true;
@@ -98,7 +99,7 @@ TEST_F(retention_test, deletes_old_records_and_keeps_new_and_in_flight_ones) {
   EXPECT_FALSE(kept(old));
   EXPECT_FALSE(kept(old_failed));
   for (const auto& message : old.messages) {
-    auto gone = read_message(*db_, message.id);
+    auto gone = read_message(*db_, message.record.id);
     EXPECT_TRUE(gone && !*gone);
   }
   EXPECT_TRUE(kept(old_pending));

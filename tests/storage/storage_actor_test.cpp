@@ -36,8 +36,8 @@ write_batch sample_batch(timestamp created = at_ms(0)) {
   write_batch batch;
   auto verification = samples::sample_verification(verification_status::pending, created, 1);
   auto sid = "SM" + verification.messages[0].to_string().substr(2);
-  batch.messages.push_back(samples::sample_message(verification.messages[0], verification.id,
-                                                   sid));
+  batch.messages.push_back(
+    {samples::sample_message(verification.messages[0], verification.id, sid), std::nullopt});
   batch.phones.push_back(samples::sample_phone(verification.phone));
   batch.verifications.push_back(std::move(verification));
   return batch;
@@ -120,7 +120,7 @@ TEST_F(storage_test, persisted_records_are_read_back) {
   auto batch = sample_batch();
   ASSERT_TRUE(persist(batch));
   const auto& verification = batch.verifications[0];
-  const auto& message = batch.messages[0];
+  const auto& message = batch.messages[0].record;
 
   auto view = ask<verification_view>(atom::load::value, verification.id);
   ASSERT_TRUE(view) << caf::to_string(view.error());
@@ -204,7 +204,7 @@ TEST_F(storage_test, concurrent_persists_from_several_actors_survive_a_reopen) {
       auto view = read_view(**reopened, batch.verifications[0].id);
       ASSERT_TRUE(view && *view) << (view ? "missing" : view.error());
       samples::expect_same(batch.verifications[0], (*view)->verification);
-      samples::expect_same(batch.messages[0], (*view)->attempts.at(0));
+      samples::expect_same(batch.messages[0].record, (*view)->attempts.at(0));
     }
   }
 }
