@@ -31,8 +31,7 @@
 #include "net/metrics_route.hpp"
 #include "net/router.hpp"
 #include "net/secret_store.hpp"
-#include "storage/database.hpp"
-#include "storage/recovery.hpp"
+#include "storage/rocksdb_backend.hpp"
 #include "storage/server_secret.hpp"
 #include "storage/storage_actor.hpp"
 #include "verity/version.hpp"
@@ -62,10 +61,11 @@ net::http_server_limits server_limits(const config& settings) {
   return limits;
 }
 
-storage::storage_settings storage_settings_of(const config& settings) {
-  storage::storage_settings result;
+storage::rocksdb_options storage_options_of(const config& settings) {
+  storage::rocksdb_options result;
+  result.memory_budget = settings.storage_memory;
   result.sync = settings.sync;
-  result.retention = settings.retention;
+  result.retention.verifications = settings.retention;
   return result;
 }
 
@@ -90,7 +90,7 @@ void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::stor
 
 /// Exports what RocksDB holds in memory, read at scrape time. `db` must outlive `recorder`'s
 /// last scrape (both live until run_engine returns, the server stopped first).
-void export_storage_memory(metrics& recorder, const storage::database& db) {
+void export_storage_memory(metrics& recorder, const storage::rocksdb_backend& db) {
   recorder.export_gauge("verity_storage_memtable_bytes",
                         "RocksDB memtables, flushed or not (capped at half of "
                         "VERITY_STORAGE_MEMORY).",
@@ -191,8 +191,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   setup_logging(settings.log_level);
   log_startup(settings);
 
-  auto database = storage::database::open(settings.data_dir, storage::open_mode::read_write,
-                                          settings.storage_memory);
+  auto database = storage::rocksdb_backend::open(settings.data_dir, storage_options_of(settings));
   if (!database) {
     spdlog::error("storage failed to open: {}", database.error());
     return 1;
@@ -202,7 +201,7 @@ int run_engine(const config& settings, const config_loader& reload) {
     spdlog::error("server secret unavailable: {}", secret.error());
     return 1;
   }
-  auto recovered = storage::recover(**database);
+  auto recovered = (*database)->recover();
   if (!recovered) {
     spdlog::error("recovery failed: {}", recovered.error());
     return 1;
@@ -230,7 +229,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   }
 
   recorder.recovered(recovered->in_flight.size(), recovered->skipped);
-  auto storage_config = storage_settings_of(settings);
+  storage::storage_settings storage_config;
   storage_config.recorder = &recorder;
   export_storage_stats(recorder, storage_config.stats);
   export_storage_memory(recorder, **database);

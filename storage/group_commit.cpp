@@ -1,18 +1,14 @@
 #include "storage/group_commit.hpp"
 
-#include <chrono>
-
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include "engine/metrics.hpp"
 #include "storage/batch.hpp"
 
 namespace verity::storage {
 
-group_commit::group_commit(database& db, bool sync, storage_stats& stats, metrics* recorder)
-  : db_(db), sync_(sync), stats_(stats), recorder_(recorder),
-    batch_(std::make_unique<rocksdb::WriteBatch>()) {
+group_commit::group_commit(database& db, bool sync)
+  : db_(db), sync_(sync), batch_(std::make_unique<rocksdb::WriteBatch>()) {
 }
 
 group_commit::~group_commit() = default;
@@ -27,25 +23,16 @@ tl::expected<void, std::string> group_commit::add(const write_batch& batch) {
   }
   if (auto popped = batch_->PopSavePoint(); !popped.ok())
     return tl::unexpected("cannot close the save point: " + popped.ToString());
-  ++requests_;
   return {};
 }
 
 tl::expected<void, std::string> group_commit::commit() {
   rocksdb::WriteOptions options;
   options.sync = sync_;
-  auto started = std::chrono::steady_clock::now();
   auto status = db_.db().Write(options, batch_.get());
-  if (recorder_ != nullptr)
-    recorder_->storage_commit(requests_, std::chrono::steady_clock::now() - started);
-  stats_.requests += requests_;
   batch_->Clear();
-  requests_ = 0;
-  if (!status.ok()) {
-    ++stats_.failed_batches;
+  if (!status.ok())
     return tl::unexpected(status.ToString());
-  }
-  ++stats_.batches;
   return {};
 }
 

@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/phone.hpp"
-#include "storage/reads.hpp"
-#include "storage/stats_reads.hpp"
 
 namespace verity::storage {
 
@@ -35,23 +33,24 @@ caf::result<T> answer_report(tl::expected<T, std::string> found, std::string_vie
   return std::move(*found);
 }
 
-/// The reader's behavior; `db` (never null) outlives it.
-reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
+/// The reader's behavior; `store` (never null) outlives it.
+reader_actor::behavior_type reader(reader_actor::pointer, backend* store) {
   return {
-    [db](atom::load, const verification_id& id) -> caf::result<verification_view> {
-      return answer(read_view(*db, id), [&] { return "verification " + id.to_string(); });
+    [store](atom::load, const verification_id& id) -> caf::result<verification_view> {
+      return answer(store->read_view(id), [&] { return "verification " + id.to_string(); });
     },
-    [db](atom::load, const message_id& id) -> caf::result<message_record> {
-      return answer(read_message(*db, id), [&] { return "message " + id.to_string(); });
+    [store](atom::load, const message_id& id) -> caf::result<message_record> {
+      return answer(store->read_message(id), [&] { return "message " + id.to_string(); });
     },
-    [db](atom::lookup, const std::string& sid) -> caf::result<message_id> {
-      return answer(read_sid(*db, sid), [&] { return "the message of SID " + sid; });
+    [store](atom::lookup, const std::string& sid) -> caf::result<message_id> {
+      return answer(store->read_sid(sid), [&] { return "the message of SID " + sid; });
     },
-    [db](atom::lookup, const idempotency_query& query) -> caf::result<idempotency_record> {
-      return answer(read_idempotency(*db, query.key), [] { return "an idempotency answer"; });
+    [store](atom::lookup, const idempotency_query& query) -> caf::result<idempotency_record> {
+      return answer(store->read_idempotency(query.key),
+                    [] { return "an idempotency answer"; });
     },
-    [db](atom::phone, const std::string& phone) -> caf::result<phone_record> {
-      auto found = read_phone(*db, phone);
+    [store](atom::phone, const std::string& phone) -> caf::result<phone_record> {
+      auto found = store->read_phone(phone);
       if (found && !*found) {
         phone_record fresh;
         fresh.phone = phone;
@@ -59,11 +58,11 @@ reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
       }
       return answer(std::move(found), [&] { return "phone " + mask_phone(phone); });
     },
-    [db](atom::stats, const stats_query& query) -> caf::result<stats_report> {
-      return answer_report(read_platform_stats(*db, query), "the platform stats");
+    [store](atom::stats, const stats_query& query) -> caf::result<stats_report> {
+      return answer_report(store->read_platform_stats(query), "the platform stats");
     },
-    [db](atom::stats, const phone_stats_query& query) -> caf::result<phone_stats_report> {
-      return answer_report(read_phone_stats(*db, query),
+    [store](atom::stats, const phone_stats_query& query) -> caf::result<phone_stats_report> {
+      return answer_report(store->read_phone_stats(query),
                            "the stats of phone " + mask_phone(query.phone));
     },
   };
@@ -71,8 +70,8 @@ reader_actor::behavior_type reader(reader_actor::pointer, database* db) {
 
 } // namespace
 
-reader_actor spawn_reader(caf::actor_system& system, database& db) {
-  return system.spawn<caf::detached>(reader, &db);
+reader_actor spawn_reader(caf::actor_system& system, backend& store) {
+  return system.spawn<caf::detached>(reader, &store);
 }
 
 } // namespace verity::storage

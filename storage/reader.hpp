@@ -6,7 +6,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/actors.hpp"
-#include "storage/database.hpp"
+#include "storage/backend.hpp"
 
 namespace verity::storage {
 
@@ -14,8 +14,8 @@ namespace verity::storage {
 using reader_actor = storage_reader_actor;
 
 /// Spawns the reader on a thread of its own, so that reads block neither a scheduler worker
-/// nor behind the writer's fsync. A failed read (RocksDB error, corrupt record) is logged and
-/// answered with `ec::storage_failed`. `db` must outlive the actor.
-[[nodiscard]] reader_actor spawn_reader(caf::actor_system& system, database& db);
+/// nor behind the writer's fsync. A failed read (database error, corrupt record) is logged and
+/// answered with `ec::storage_failed`. `store` must outlive the actor.
+[[nodiscard]] reader_actor spawn_reader(caf::actor_system& system, backend& store);
 
 } // namespace verity::storage

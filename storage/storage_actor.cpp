@@ -44,11 +44,12 @@ storage_actor::behavior_type front(storage_actor::pointer self, const writer_act
 
 } // namespace
 
-storage_actor spawn_storage(caf::actor_system& system, database& db, storage_settings settings) {
+storage_actor spawn_storage(caf::actor_system& system, backend& store,
+                            storage_settings settings) {
   if (!settings.stats)
     settings.stats = std::make_shared<storage_stats>();
-  auto writer = spawn_writer(system, db, settings);
-  auto reader = spawn_reader(system, db);
+  auto writer = spawn_writer(system, store, settings);
+  auto reader = spawn_reader(system, store);
   return system.spawn(front, writer, reader);
 }
 

@@ -44,7 +44,7 @@ message_record with(message_record record, status_event event) {
 class stats_test : public ::testing::Test {
 protected:
   stats_test() {
-    group_ = std::make_unique<group_commit>(*db_, false, stats_);
+    group_ = std::make_unique<group_commit>(*db_, false);
   }
 
   /// Adds the messages to the open group, one request each. Like the message actor, each
@@ -84,7 +84,6 @@ protected:
 
   samples::temp_directory directory_;
   std::unique_ptr<database> db_ = samples::open_database(directory_.path());
-  storage_stats stats_;
   std::unique_ptr<group_commit> group_;
   std::map<message_id, message_record> written_; ///< The latest version written of each.
 };
