@@ -1,4 +1,4 @@
-#include "storage/writer.hpp"
+#include "actors/storage_writer.hpp"
 
 #include <vector>
 
@@ -12,7 +12,7 @@
 
 #include "engine/metrics.hpp"
 
-namespace verity::storage {
+namespace verity {
 
 namespace {
 
@@ -27,7 +27,7 @@ timestamp wall_clock_now() {
 /// What the writer thread holds: the open group with its waiters, and the retention schedule.
 class writer_state {
 public:
-  writer_state(backend& store, const storage_settings& settings)
+  writer_state(storage::backend& store, const storage_settings& settings)
     : store_(store),
       settings_(settings),
       retention_due_(steady::now() + settings.retention_interval) {
@@ -105,7 +105,7 @@ public:
 private:
   /// Adds what a step removed to `removed` (this pass) and `total` (the stats); a failed step
   /// is logged and ends the pass. Returns whether the step succeeded.
-  bool count(const tl::expected<retention_step, std::string>& step, std::size_t& removed,
+  bool count(const tl::expected<storage::retention_step, std::string>& step, std::size_t& removed,
              std::atomic<std::uint64_t>& total) {
     if (!step) {
       spdlog::error("storage retention stopped until its next pass: {}", step.error());
@@ -128,7 +128,7 @@ private:
     retention_due_ = steady::now() + settings_.retention_interval;
   }
 
-  backend& store_;
+  storage::backend& store_;
   storage_settings settings_;
   std::vector<caf::response_promise> waiters_;
   steady::time_point retention_due_;
@@ -140,7 +140,8 @@ private:
 
 /// The writer's loop: wait for a request, take everything queued behind it, commit, repeat.
 /// `store` (never null) outlives the actor.
-void run_writer(caf::blocking_actor* self, backend* store, const storage_settings& settings) {
+void run_writer(caf::blocking_actor* self, storage::backend* store,
+                const storage_settings& settings) {
   writer_state state{*store, settings};
   bool running = true;
   auto on_persist = [&](atom::persist, const write_batch& batch) {
@@ -162,10 +163,10 @@ void run_writer(caf::blocking_actor* self, backend* store, const storage_setting
 
 } // namespace
 
-writer_actor spawn_writer(caf::actor_system& system, backend& store,
-                          const storage_settings& settings) {
-  return caf::actor_cast<writer_actor>(
-    system.spawn<caf::detached>(run_writer, &store, settings));
+storage_writer_actor spawn_storage_writer(caf::actor_system& system, storage::backend& backend,
+                                          const storage_settings& settings) {
+  return caf::actor_cast<storage_writer_actor>(
+    system.spawn<caf::detached>(run_writer, &backend, settings));
 }
 
-} // namespace verity::storage
+} // namespace verity

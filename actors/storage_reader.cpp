@@ -1,4 +1,4 @@
-#include "storage/reader.hpp"
+#include "actors/storage_reader.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -6,14 +6,14 @@
 
 #include "engine/phone.hpp"
 
-namespace verity::storage {
+namespace verity {
 
 namespace {
 
 /// The answer to a read: the record, `ec::not_found`, or (logged) `ec::storage_failed`.
 /// `describe` names the record for the log, and runs only when the read failed.
 template <class T, class Describe>
-caf::result<T> answer(read_result<T> found, Describe describe) {
+caf::result<T> answer(storage::read_result<T> found, Describe describe) {
   if (!found) {
     spdlog::error("storage failed to read {}: {}", describe(), found.error());
     return caf::make_error(ec::storage_failed);
@@ -34,7 +34,8 @@ caf::result<T> answer_report(tl::expected<T, std::string> found, std::string_vie
 }
 
 /// The reader's behavior; `store` (never null) outlives it.
-reader_actor::behavior_type reader(reader_actor::pointer, backend* store) {
+storage_reader_actor::behavior_type reader(storage_reader_actor::pointer,
+                                           storage::backend* store) {
   return {
     [store](atom::load, const verification_id& id) -> caf::result<verification_view> {
       return answer(store->read_view(id), [&] { return "verification " + id.to_string(); });
@@ -70,8 +71,9 @@ reader_actor::behavior_type reader(reader_actor::pointer, backend* store) {
 
 } // namespace
 
-reader_actor spawn_reader(caf::actor_system& system, backend& store) {
-  return system.spawn<caf::detached>(reader, &store);
+storage_reader_actor spawn_storage_reader(caf::actor_system& system,
+                                          storage::backend& backend) {
+  return system.spawn<caf::detached>(reader, &backend);
 }
 
-} // namespace verity::storage
+} // namespace verity

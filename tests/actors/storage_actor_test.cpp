@@ -1,4 +1,4 @@
-#include "storage/storage_actor.hpp"
+#include "actors/storage_actor.hpp"
 
 #include <atomic>
 #include <iostream>
@@ -15,11 +15,15 @@
 #include "storage/rocksdb_backend.hpp"
 #include "tests/storage/storage_samples.hpp"
 
-namespace verity::storage {
+namespace verity {
 namespace {
 
 using namespace std::chrono_literals;
-using samples::at_ms;
+using storage::open_mode;
+using storage::rocksdb_backend;
+using storage::rocksdb_options;
+using storage::samples::at_ms;
+namespace samples = storage::samples;
 
 /// Bound on every request: real threads and real fsyncs, but never a hang.
 constexpr auto request_timeout = 60s;
@@ -312,4 +316,4 @@ TEST_F(storage_test, writer_retention_moves_on_to_expired_idempotency_answers) {
 }
 
 } // namespace
-} // namespace verity::storage
+} // namespace verity

@@ -1,5 +1,7 @@
 #pragma once
 
+// How the storage actors run, and the counters they keep.
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -7,10 +9,8 @@
 #include <memory>
 
 namespace verity {
-class metrics;
-} // namespace verity
 
-namespace verity::storage {
+class metrics;
 
 /// Counters the storage actors keep while they run, readable from any thread (tests assert on
 /// them; metrics can export them).
@@ -38,4 +38,4 @@ struct storage_settings {
   metrics* recorder = nullptr;
 };
 
-} // namespace verity::storage
+} // namespace verity
