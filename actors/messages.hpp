@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -13,10 +12,6 @@
 
 namespace verity {
 
-/// Renders the answer to an idempotent start from the new verification (see
-/// verification_request::answer).
-using answer_renderer = std::function<idempotency_record(const verification_view&)>;
-
 /// A request to start a verification, as the HTTP layer hands it over (phone already
 /// normalised to E.164).
 struct verification_request {
@@ -24,10 +19,11 @@ struct verification_request {
   channel_preference preference = channel_preference::automatic;
   std::optional<fallback_policy> fallback; ///< Absent: the configured policy.
   std::string locale;
-  /// Set when the request carries an Idempotency-Key: renders the answer a retry must get from
-  /// the new verification, which is stored in the same write as the verification itself, so
-  /// no crash can keep one without the other (a retry would send a second code).
-  answer_renderer answer = nullptr;
+  /// Set when the request carries an Idempotency-Key (scoped, see `idempotency_record`): the
+  /// key is stored in the same write as the verification itself, so no crash can keep one
+  /// without the other (a retry would send a second code).
+  std::string idempotency_key{};
+  std::string idempotency_fingerprint{}; ///< With `idempotency_key`: the hash of the body.
 };
 
 /// A long-poll read: answer at once if the latest delivery state differs from `seen`, else

@@ -59,7 +59,10 @@ void begin_verification(self_pointer self, const verification_request& request,
       recorder->verification_started();
     promise.deliver(found->view());
   };
-  send_attempt(self, live, via, false, std::move(stored), request.answer);
+  std::optional<idempotency_record> key;
+  if (!request.idempotency_key.empty())
+    key = idempotency_record{request.idempotency_key, request.idempotency_fingerprint, now, id};
+  send_attempt(self, live, via, false, std::move(stored), std::move(key));
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {

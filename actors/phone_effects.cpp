@@ -116,7 +116,7 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 }
 
 void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, done_handler done, const answer_renderer& render) {
+                  bool as_template, done_handler done, std::optional<idempotency_record> key) {
   auto& state = self->state;
   if (verification.code.empty())
     state.renew_code(verification); // recovered: the old code is not known
@@ -125,8 +125,8 @@ void send_attempt(self_pointer self, live_verification& verification, channel vi
   auto id = verification.record.id;
   auto message_copy = message;
   auto batch = batch_of(state, verification, &message);
-  if (render)
-    batch.answers.push_back(render(verification.view()));
+  if (key)
+    batch.answers.push_back(std::move(*key));
   persist(self, std::move(batch),
           [self, id, message_copy, done](caf::error err) mutable {
             auto* found = self->state.find_live(id);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "actors/phone_actor.hpp"
 
@@ -46,10 +47,11 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 /// `then` with the time to wait (0: go ahead). Without a guard, runs it at once with 0.
 void acquire_send_slot(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
 
-/// Adds an attempt over `via`, stores it (with the answer `render` makes of the verification,
-/// when set), starts its actor and, when durable, runs `done`.
+/// Adds an attempt over `via`, stores it (with `key`, the Idempotency-Key that started the
+/// verification, when set), starts its actor and, when durable, runs `done`.
 void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, done_handler done, const answer_renderer& render = {});
+                  bool as_template, done_handler done,
+                  std::optional<idempotency_record> key = std::nullopt);
 
 /// Rebuilds a verification found in flight at start. Every attempt gets its actor back without
 /// sending (deadlines that passed while down fire at once); when the latest one was never

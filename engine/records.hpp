@@ -4,10 +4,8 @@
 // carries them to storage: plain data, shared by the actors that write and the storage that
 // keeps them.
 
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -17,16 +15,14 @@
 
 namespace verity {
 
-/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
-/// the same key gets it again, across restarts, until it expires (24 hours).
+/// An Idempotency-Key of API v1 and the verification it started, kept so that a retry with the
+/// same key gets the same answer, across restarts, until it expires (24 hours). The answer is
+/// not stored: the HTTP edge renders it again from the verification (see `as_created`).
 struct idempotency_record {
-  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
-  std::string fingerprint; ///< Hash of the request body the answer belongs to.
-  timestamp created_at;    ///< When the answer was given.
-  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
-  std::string content_type;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string key;          ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
+  std::string fingerprint;  ///< Hash of the request body the key was first used with.
+  timestamp created_at;     ///< When the verification was started.
+  verification_id verification; ///< The verification the key started.
 };
 
 /// A read of the stored answer of a scoped idempotency key.

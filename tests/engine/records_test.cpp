@@ -18,7 +18,7 @@ write_batch valid_batch() {
   batch.verifications.push_back(verification);
   batch.messages.push_back({message, message});
   batch.phones.push_back({verification.phone, false, std::nullopt, false, {}});
-  batch.answers.push_back({"0:k1", "fingerprint", {}, 201, "application/json", "{}", {}});
+  batch.answers.push_back({"0:k1", "fingerprint", {}, verification.id});
   return batch;
 }
 

@@ -21,7 +21,7 @@ write_batch sample_batch(verification_status status, timestamp created, const st
   batch.messages.push_back(
     {samples::sample_message(verification.messages[0], verification.id, sid), std::nullopt});
   batch.phones.push_back(samples::sample_phone(verification.phone));
-  batch.answers.push_back({key, "fingerprint", created, 201, "application/json", "{}", {}});
+  batch.answers.push_back({key, "fingerprint", created, verification.id});
   batch.verifications.push_back(std::move(verification));
   return batch;
 }
