@@ -87,11 +87,15 @@ using storage_reader_actor = caf::typed_actor<
   /// Reports one phone's recent messages over a window of days.
   caf::replies_to<atom::stats, phone_stats_query>::with<phone_stats_report>>;
 
-/// Durable state: the reads above plus writes, each acknowledged only once it is on disk
-/// (group commit).
-using storage_actor = storage_reader_actor::extend<
-  /// Commits a batch durably, then answers.
+/// The write half of storage: the group-commit writer, on a thread of its own.
+using storage_writer_actor = caf::typed_actor<
+  /// Commits a batch durably, then answers; errors `ec::storage_failed` (the backend refused
+  /// the batch or its group commit) and `ec::invalid_request` (a record without id or phone).
   caf::replies_to<atom::persist, write_batch>::with<caf::ok_atom>>;
+
+/// Durable state: the reads and the writes above, each write acknowledged only once it is on
+/// disk (group commit).
+using storage_actor = storage_reader_actor::extend_with<storage_writer_actor>;
 
 /// The Twilio client: creates messages, answering with Twilio's result (never an error:
 /// transport failures come back as `create_result` with `http_status` 0).

@@ -190,6 +190,12 @@ typename Inspector::result_type inspect(Inspector& f, idempotency_record& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, message_write& x) {
+  optional_field<message_record> previous{x.previous};
+  return f(caf::meta::type_name("message_write"), x.record, previous);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
   return f(caf::meta::type_name("write_batch"), x.verifications, x.messages, x.phones, x.answers);
 }

@@ -1,5 +1,7 @@
 #include "actors/message_actor.hpp"
 
+#include <utility>
+
 #include <caf/event_based_actor.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -49,13 +51,13 @@ void write_answered(self_pointer self, const caf::error& err) {
   state.awaiting_durable.clear();
 }
 
-/// Stores the record durably, then tells the phone actor and runs `after(error)` (no error when
-/// it is durable).
+/// Stores the record durably (as the successor of the version written before), then tells the
+/// phone actor and runs `after(error)` (no error when it is durable).
 template <class After>
 void persist_and_report(self_pointer self, After after) {
   auto& setup = self->state.setup;
   write_batch batch;
-  batch.messages.push_back(setup.record);
+  batch.messages.push_back({setup.record, std::exchange(self->state.written, setup.record)});
   ++self->state.persisting;
   self->request(setup.storage, caf::infinite, atom::persist::value, std::move(batch))
     .then(
@@ -224,6 +226,7 @@ bool message_state::merge(const status_event& event) {
 
 message_actor::behavior_type message_actor_behavior(self_pointer self, message_setup setup) {
   self->state.setup = std::move(setup);
+  self->state.written = self->state.setup.record;
   if (auto* recorder = recorder_of(self)) {
     recorder->actor_started(actor_kind::message);
     self->attach_functor([recorder] { recorder->actor_stopped(actor_kind::message); });

@@ -33,6 +33,9 @@ struct message_state {
   static inline const char* name = "message";
 
   message_setup setup;
+  /// The version of the record last handed to storage, which the next write replaces (at
+  /// start the setup's record, which is durable).
+  message_record written;
   unsigned retries = 0;
   retry_class retry_reason = retry_class::transport; ///< Why the planned retry is due.
   unsigned persisting = 0; ///< Writes of the record sent to storage and not yet answered.

@@ -4,24 +4,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "engine/delivery_status.hpp"
 #include "engine/id.hpp"
+#include "engine/records.hpp"
 #include "engine/verification.hpp"
 
 namespace verity {
-
-/// An Idempotency-Key of API v1 and the verification it started, kept so that a retry with the
-/// same key gets the same answer, across restarts, until it expires (24 hours). The answer is
-/// not stored: the HTTP edge renders it again from the verification (see `as_created`).
-struct idempotency_record {
-  std::string key;          ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
-  std::string fingerprint;  ///< Hash of the request body the key was first used with.
-  timestamp created_at;     ///< When the verification was started.
-  verification_id verification; ///< The verification the key started.
-};
 
 /// A request to start a verification, as the HTTP layer hands it over (phone already
 /// normalised to E.164).
@@ -87,19 +76,6 @@ struct create_result {
 
   /// True when Twilio created the message (HTTP 201).
   bool created() const { return http_status == 201; }
-};
-
-/// A read of the stored answer of a scoped idempotency key.
-struct idempotency_query {
-  std::string key;
-};
-
-/// Durable writes the storage commits together, then acknowledges.
-struct write_batch {
-  std::vector<verification_record> verifications;
-  std::vector<message_record> messages;
-  std::vector<phone_record> phones;
-  std::vector<idempotency_record> answers; ///< Answers to idempotent requests.
 };
 
 } // namespace verity

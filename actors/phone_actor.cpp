@@ -171,13 +171,14 @@ caf::result<caf::ok_atom> merge_cold(self_pointer self, const status_callback& c
   auto promise = self->make_response_promise<caf::ok_atom>();
   self->request(self->state.storage, caf::infinite, atom::load::value, callback.message)
     .await(
-      [self, callback, promise](message_record& message) mutable {
+      [self, callback, promise](message_record& stored) mutable {
+        auto message = stored;
         if (message.twilio_sid.empty())
           message.twilio_sid = callback.twilio_sid;
         if (!message.delivery.merge({callback.status, callback.at, callback.error_code}))
           return answer(promise, caf::ok_atom::value);
         write_batch batch;
-        batch.messages.push_back(std::move(message));
+        batch.messages.push_back({std::move(message), std::move(stored)});
         self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
           .await([promise](caf::ok_atom) mutable { promise.deliver(caf::ok_atom::value); },
                  [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });

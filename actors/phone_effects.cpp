@@ -123,7 +123,7 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
   write_batch batch;
   batch.verifications.push_back(verification.record);
   if (message != nullptr)
-    batch.messages.push_back(*message);
+    batch.messages.push_back({*message, std::nullopt});
   batch.phones.push_back(state.record);
   return batch;
 }

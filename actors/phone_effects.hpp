@@ -40,7 +40,8 @@ void maybe_passivate(self_pointer self);
 /// Ends the live work of a verification that left `pending` (its record is already durable).
 void finish(self_pointer self, const verification_id& id);
 
-/// The batch that stores a verification with one of its messages and the phone record.
+/// The batch that stores a verification with a new message of it (none stored before), if
+/// any, and the phone record.
 write_batch batch_of(const phone_state& state, const live_verification& verification,
                      const message_record* message);
 

@@ -19,6 +19,7 @@
 
 #include "actors/phone_directory.hpp"
 #include "actors/send_guard_actor.hpp"
+#include "actors/storage_actor.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
@@ -31,10 +32,8 @@
 #include "net/api/routes.hpp"
 #include "net/api/secret_store.hpp"
 #include "net/http/server.hpp"
-#include "storage/database.hpp"
-#include "storage/recovery.hpp"
+#include "storage/rocksdb_backend.hpp"
 #include "storage/server_secret.hpp"
-#include "storage/storage_actor.hpp"
 #include "verity/version.hpp"
 
 namespace verity {
@@ -62,35 +61,36 @@ net::http_server_limits server_limits(const config& settings) {
   return limits;
 }
 
-storage::storage_settings storage_settings_of(const config& settings) {
-  storage::storage_settings result;
+storage::rocksdb_options storage_options_of(const config& settings) {
+  storage::rocksdb_options result;
+  result.memory_budget = settings.storage_memory;
   result.sync = settings.sync;
-  result.retention = settings.retention;
+  result.retention.verifications = settings.retention;
   return result;
 }
 
 /// Exports the storage actors' counters, read at scrape time.
-void export_storage_stats(metrics& recorder, std::shared_ptr<const storage::storage_stats> stats) {
-  auto read = [stats](const std::atomic<std::uint64_t> storage::storage_stats::*counter) {
+void export_storage_stats(metrics& recorder, std::shared_ptr<const storage_stats> stats) {
+  auto read = [stats](const std::atomic<std::uint64_t> storage_stats::*counter) {
     return [stats, counter] { return static_cast<double>((*stats.*counter).load()); };
   };
   recorder.export_counter("verity_storage_commits_total", "Group commits written.",
-                          read(&storage::storage_stats::batches));
+                          read(&storage_stats::batches));
   recorder.export_counter("verity_storage_failed_commits_total", "Group commits RocksDB refused.",
-                          read(&storage::storage_stats::failed_batches));
+                          read(&storage_stats::failed_batches));
   recorder.export_counter("verity_storage_requests_total",
                           "Persist requests answered (per commit: the batch size).",
-                          read(&storage::storage_stats::requests));
+                          read(&storage_stats::requests));
   recorder.export_counter("verity_retention_removed_total", "Verifications removed by retention.",
-                          read(&storage::storage_stats::retention_removed));
+                          read(&storage_stats::retention_removed));
   recorder.export_counter("verity_idempotency_answers_removed_total",
                           "Idempotency answers removed by retention.",
-                          read(&storage::storage_stats::answers_removed));
+                          read(&storage_stats::answers_removed));
 }
 
 /// Exports what RocksDB holds in memory, read at scrape time. `db` must outlive `recorder`'s
 /// last scrape (both live until run_engine returns, the server stopped first).
-void export_storage_memory(metrics& recorder, const storage::database& db) {
+void export_storage_memory(metrics& recorder, const storage::rocksdb_backend& db) {
   recorder.export_gauge("verity_storage_memtable_bytes",
                         "RocksDB memtables, flushed or not (capped at half of "
                         "VERITY_STORAGE_MEMORY).",
@@ -191,8 +191,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   setup_logging(settings.log_level);
   log_startup(settings);
 
-  auto database = storage::database::open(settings.data_dir, storage::open_mode::read_write,
-                                          settings.storage_memory);
+  auto database = storage::rocksdb_backend::open(settings.data_dir, storage_options_of(settings));
   if (!database) {
     spdlog::error("storage failed to open: {}", database.error());
     return 1;
@@ -202,7 +201,7 @@ int run_engine(const config& settings, const config_loader& reload) {
     spdlog::error("server secret unavailable: {}", secret.error());
     return 1;
   }
-  auto recovered = storage::recover(**database);
+  auto recovered = (*database)->recover();
   if (!recovered) {
     spdlog::error("recovery failed: {}", recovered.error());
     return 1;
@@ -231,11 +230,11 @@ int run_engine(const config& settings, const config_loader& reload) {
   }
 
   recorder.recovered(recovered->in_flight.size(), recovered->skipped);
-  auto storage_config = storage_settings_of(settings);
+  storage_settings storage_config;
   storage_config.recorder = &recorder;
   export_storage_stats(recorder, storage_config.stats);
   export_storage_memory(recorder, **database);
-  auto storage = storage::spawn_storage(actor_system, **database, storage_config);
+  auto storage = spawn_storage(actor_system, **database, storage_config);
   auto send_guard = spawn_send_guard(
     actor_system, send_guard_limits{settings.prefix_limit, settings.prefix_cooldown,
                                     settings.country_limit});

@@ -1,6 +1,6 @@
 // Measures the storage's group commit: how many durable commits and how many persist requests
 // (writes) per second one writer thread achieves for groups of 1, 2, 4, ... 1024 requests, with
-// fsync on and off, through Verity's own `group_commit` on a real RocksDB in a temporary
+// fsync on and off, through Verity's storage backend on a real RocksDB in a temporary
 // directory. It also measures this machine's raw fdatasync, the floor under every synced commit.
 //
 //   build/verity-bench-storage --seconds 0.4
@@ -19,8 +19,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "storage/database.hpp"
-#include "storage/group_commit.hpp"
+#include "storage/rocksdb_backend.hpp"
 
 namespace {
 
@@ -67,7 +66,7 @@ write_batch start_batch(std::size_t n) {
   message.delivery.merge({delivery_status::created, now, 0});
   write_batch batch;
   batch.verifications.push_back(std::move(verification));
-  batch.messages.push_back(std::move(message));
+  batch.messages.push_back({std::move(message), std::nullopt});
   return batch;
 }
 
@@ -80,10 +79,10 @@ struct group_figures {
 };
 
 /// Commits groups of `group` start batches for about `budget` (at least 3 commits). Building
-/// the batches is left out of the timing; adding them to the group (encoding, reading the
-/// replaced message for the stats) and writing are in.
+/// the batches is left out of the timing; adding them to the group (encoding, counting the
+/// stats) and writing are in.
 /// `next` numbers the verifications, so that every write is a new one.
-group_figures measure_groups(storage::group_commit& commits, std::size_t group, seconds budget,
+group_figures measure_groups(storage::backend& commits, std::size_t group, seconds budget,
                              std::size_t& next) {
   std::size_t done = 0;
   clock_type::duration spent{};
@@ -130,15 +129,15 @@ double fdatasync_microseconds(const std::filesystem::path& directory, seconds bu
 /// Measures every group size with `sync` on a fresh database.
 std::vector<group_figures> measure_all(bool sync, std::size_t max_group, seconds budget) {
   scratch_directory directory;
-  auto db = storage::database::open(directory.path());
-  if (!db)
-    throw std::runtime_error(db.error());
-  storage::storage_stats stats;
-  storage::group_commit commits{**db, sync, stats};
+  storage::rocksdb_options options;
+  options.sync = sync;
+  auto backend = storage::rocksdb_backend::open(directory.path(), options);
+  if (!backend)
+    throw std::runtime_error(backend.error());
   std::vector<group_figures> rows;
   std::size_t next = 0;
   for (std::size_t group = 1; group <= max_group; group *= 2)
-    rows.push_back(measure_groups(commits, group, budget, next));
+    rows.push_back(measure_groups(**backend, group, budget, next));
   return rows;
 }
 

@@ -6,7 +6,6 @@
 #include "storage/counter_merge.hpp"
 #include "storage/keys.hpp"
 #include "storage/message_stats.hpp"
-#include "storage/reads.hpp"
 
 namespace verity::storage {
 
@@ -86,20 +85,6 @@ void add(batch_writer& out, const message_record& record,
       out.merge(column_family::stats, key, encode_counter(delta));
 }
 
-/// The stored version of the message at `index` of `batch`: an earlier entry of the same
-/// batch, else the group's pending one, else the one in `db`.
-tl::expected<std::optional<message_record>, std::string>
-previous_of(database& db, const write_batch& batch, std::size_t index,
-            const pending_messages& pending) {
-  const auto& id = batch.messages[index].id;
-  for (std::size_t i = index; i-- > 0;)
-    if (batch.messages[i].id == id)
-      return batch.messages[i];
-  if (auto found = pending.find(id); found != pending.end())
-    return found->second;
-  return read_message(db, id);
-}
-
 void add(batch_writer& out, const phone_record& record) {
   out.put(column_family::phones, phone_key(record.phone), encode(record));
 }
@@ -110,41 +95,13 @@ void add(batch_writer& out, const idempotency_record& record) {
 
 } // namespace
 
-tl::expected<void, std::string> validate(const write_batch& batch) {
-  for (const auto& record : batch.verifications) {
-    if (record.id == verification_id{})
-      return tl::unexpected(std::string{"a verification has no id"});
-    if (record.phone.empty())
-      return tl::unexpected("verification " + record.id.to_string() + " has no phone");
-  }
-  for (const auto& record : batch.messages) {
-    if (record.id == message_id{})
-      return tl::unexpected(std::string{"a message has no id"});
-    if (record.verification == verification_id{})
-      return tl::unexpected("message " + record.id.to_string() + " has no verification");
-  }
-  for (const auto& record : batch.phones)
-    if (record.phone.empty())
-      return tl::unexpected(std::string{"a phone record has no phone"});
-  for (const auto& record : batch.answers)
-    if (record.key.empty())
-      return tl::unexpected(std::string{"an idempotency answer has no key"});
-  return {};
-}
-
 tl::expected<void, std::string> append(database& db, const write_batch& batch,
-                                       const pending_messages& pending,
                                        rocksdb::WriteBatch& out) {
   batch_writer writer{db, out};
   for (const auto& record : batch.verifications)
     add(writer, record);
-  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
-    auto previous = previous_of(db, batch, i, pending);
-    if (!previous)
-      return tl::unexpected("cannot read the stored message to count its change: "
-                            + previous.error());
-    add(writer, batch.messages[i], *previous);
-  }
+  for (const auto& [record, previous] : batch.messages)
+    add(writer, record, previous);
   for (const auto& record : batch.phones)
     add(writer, record);
   for (const auto& record : batch.answers)

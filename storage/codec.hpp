@@ -6,7 +6,7 @@
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "engine/verification.hpp"
 
 /// The stored form of Verity's records: compact binary, first byte the format version.

@@ -1,15 +1,13 @@
 #pragma once
 
-#include <cstddef>
 #include <memory>
 #include <string>
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "storage/batch.hpp"
 #include "storage/database.hpp"
-#include "storage/settings.hpp"
 
 namespace rocksdb {
 class WriteBatch;
@@ -21,9 +19,8 @@ namespace verity::storage {
 /// with a single (fsynced) write: one disk flush acknowledges the whole group.
 class group_commit {
 public:
-  /// Writes to `db`, fsyncing each commit when `sync`, counting into `stats` and, unless null,
-  /// timing each commit in `recorder`.
-  group_commit(database& db, bool sync, storage_stats& stats, metrics* recorder = nullptr);
+  /// Writes to `db`, fsyncing each commit when `sync`.
+  group_commit(database& db, bool sync);
   ~group_commit();
   group_commit(const group_commit&) = delete;
   group_commit& operator=(const group_commit&) = delete;
@@ -32,9 +29,6 @@ public:
   /// RocksDB refuses joins nothing and gets the reason back.
   [[nodiscard]] tl::expected<void, std::string> add(const write_batch& batch);
 
-  /// Number of requests in the pending group.
-  [[nodiscard]] std::size_t size() const noexcept { return requests_; }
-
   /// Writes the pending group (even an empty one) and starts a new one. On failure nothing of
   /// the group is durable and RocksDB's reason comes back.
   [[nodiscard]] tl::expected<void, std::string> commit();
@@ -42,11 +36,7 @@ public:
 private:
   database& db_;
   bool sync_;
-  storage_stats& stats_;
-  metrics* recorder_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
-  std::size_t requests_ = 0;
-  pending_messages pending_; ///< The group's messages, to count the next change of each.
 };
 
 } // namespace verity::storage

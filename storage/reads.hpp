@@ -6,8 +6,9 @@
 
 #include <tl/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "engine/records.hpp"
 #include "engine/verification.hpp"
+#include "storage/backend.hpp"
 #include "storage/database.hpp"
 
 namespace rocksdb {
@@ -18,11 +19,6 @@ class Snapshot;
 /// retention. They block on disk: call them only from storage's own threads (or before the
 /// actor system starts).
 namespace verity::storage {
-
-/// What a read finds: the record, `std::nullopt` when there is none, or why it failed
-/// (RocksDB's status, or a stored record that does not decode).
-template <class T>
-using read_result = tl::expected<std::optional<T>, std::string>;
 
 /// Reads one verification record.
 [[nodiscard]] read_result<verification_record> read_verification(database& db,

@@ -7,16 +7,10 @@
 #include <tl/expected.hpp>
 
 #include "engine/delivery_status.hpp"
+#include "storage/backend.hpp"
 #include "storage/database.hpp"
 
 namespace verity::storage {
-
-/// What one retention step did.
-struct retention_step {
-  std::size_t removed = 0;      ///< Verifications deleted with their messages.
-  std::size_t deleted_keys = 0; ///< Keys deleted in all column families.
-  bool done = false;            ///< The pass reached verifications younger than the cutoff.
-};
 
 /// Forgets verifications created longer ago than the retention period, oldest first, through
 /// the `created` index: each one with its messages, their history, their SID and

@@ -10,11 +10,31 @@ namespace verity::test {
 
 namespace {
 
+/// True if `a` and `b` hold the same message in the same state.
+bool same(const message_record& a, const message_record& b) {
+  return a.id == b.id && a.verification == b.verification && a.to == b.to && a.via == b.via
+         && a.twilio_sid == b.twilio_sid && a.delivery == b.delivery
+         && a.as_template == b.as_template && a.tries == b.tries
+         && a.create_error == b.create_error;
+}
+
+/// True if `previous` names what `data` holds of message `id`: nothing, or the same version.
+bool names_stored(const fake_storage_data& data, const message_id& id,
+                  const std::optional<message_record>& previous) {
+  auto found = data.messages.find(id);
+  if (found == data.messages.end())
+    return !previous;
+  return previous && same(*previous, found->second);
+}
+
 void apply(fake_storage_data& data, const write_batch& batch) {
   for (const auto& record : batch.verifications)
     data.verifications[record.id] = record;
-  for (const auto& record : batch.messages)
+  for (const auto& [record, previous] : batch.messages) {
+    if (!names_stored(data, record.id, previous))
+      ++data.wrong_previous;
     data.messages[record.id] = record;
+  }
   for (const auto& record : batch.phones)
     data.phones[record.phone] = record;
   ++data.persists;
@@ -113,6 +133,11 @@ actor_fixture::~actor_fixture() {
   caf::anon_send_exit(egress_fake_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(send_guard_, caf::exit_reason::user_shutdown);
   run();
+}
+
+void actor_fixture::TearDown() {
+  EXPECT_EQ(storage_data_->wrong_previous, 0u)
+    << "a message write named another version than the stored one as its previous";
 }
 
 phone_directory_actor actor_fixture::spawn_shard(const send_guard_actor& guard) {

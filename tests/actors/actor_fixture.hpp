@@ -32,6 +32,9 @@ struct fake_storage_data {
   std::map<std::string, phone_record> phones;
   std::size_t persists = 0;
   std::vector<write_batch> batches; ///< Every batch persisted, oldest first.
+  /// Message writes whose `previous` was not the version stored (or named one for a message
+  /// not stored yet): the actors must keep this 0, storage counts statistics by it.
+  std::size_t wrong_previous = 0;
   bool hold = false; ///< Keep persist acknowledgements until release_atom.
   std::vector<caf::response_promise> held;
 };
@@ -50,6 +53,9 @@ class actor_fixture : public ::testing::Test {
 protected:
   actor_fixture();
   ~actor_fixture() override;
+
+  /// Checks that every message write named the version it replaced.
+  void TearDown() override;
 
   /// Runs every queued job.
   void run();

@@ -1,7 +1,8 @@
 // What a crash may leave behind, on the deterministic scheduler: an idempotent answer is
 // stored in the same write as its verification, a callback that repeats state still on its
-// way to disk is acknowledged only once that state is durable, and recovery re-sends a
-// never-confirmed attempt as a new attempt with a fresh code (and nothing else).
+// way to disk is acknowledged only once that state is durable, recovery re-sends a
+// never-confirmed attempt as a new attempt with a fresh code (and nothing else), and every
+// message write names the version it replaces.
 
 #include <caf/send.hpp>
 
@@ -88,7 +89,7 @@ TEST_F(durability, idempotency_key_is_stored_in_the_same_write_as_the_verificati
     ASSERT_EQ(batch.verifications.size(), 1u) << "answer and verification written apart";
     EXPECT_EQ(batch.verifications[0].id, view->verification.id);
     ASSERT_EQ(batch.messages.size(), 1u);
-    EXPECT_EQ(batch.messages[0].id, view->attempts[0].id);
+    EXPECT_EQ(batch.messages[0].record.id, view->attempts[0].id);
   }
   EXPECT_EQ(with_answer, 1u);
 
@@ -150,6 +151,27 @@ TEST_F(durability, recovery_sends_nothing_for_an_attempt_twilio_confirmed) {
   EXPECT_TRUE(egress_data_->requests.empty());
   EXPECT_EQ(get(view.verification.id).attempts.size(), 1u);
   EXPECT_TRUE(valid(view.verification.id, "123456"));
+}
+
+TEST_F(durability, every_message_write_names_the_version_it_replaces) {
+  auto view = start(phone_a);
+  const auto id = view.attempts[0].id;
+  auto first = storage_data_->batches.front().messages;
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_FALSE(first[0].previous) << "a new message replaces nothing";
+  callback(stored(id), ds::delivered);
+  const auto& delivered = storage_data_->batches.back().messages.at(0);
+  ASSERT_TRUE(delivered.previous);
+  EXPECT_EQ(delivered.previous->delivery.current(), ds::queued);
+  EXPECT_EQ(delivered.record.delivery.current(), ds::delivered);
+  // Approved: the message actor is gone, so a late callback is merged into the stored record.
+  EXPECT_TRUE(valid(view.verification.id, egress_data_->requests.at(0).code));
+  callback(stored(id), ds::read);
+  const auto& read = storage_data_->batches.back().messages.at(0);
+  ASSERT_TRUE(read.previous);
+  EXPECT_EQ(read.previous->delivery.current(), ds::delivered);
+  EXPECT_EQ(read.record.delivery.current(), ds::read);
+  EXPECT_EQ(storage_data_->wrong_previous, 0u);
 }
 
 } // namespace

@@ -98,7 +98,8 @@ TEST(inspect, records_and_views_round_trip_every_field) {
 
   write_batch batch;
   batch.verifications.push_back(view.verification);
-  batch.messages.push_back(view.attempts[0]);
+  batch.messages.push_back({view.attempts[0], view.attempts[0]});
+  batch.messages.push_back({view.attempts[0], std::nullopt});
   batch.phones.push_back(phone);
   batch.answers.push_back({"0:k1", "fingerprint", at(0), view.verification.id});
   expect_round_trip(batch);

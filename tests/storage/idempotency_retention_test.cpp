@@ -24,7 +24,7 @@ protected:
   void store(const std::string& key, timestamp created) {
     write_batch batch;
     batch.answers.push_back({key, "fingerprint", created, verification_id::generate(1)});
-    group_commit group{*db_, false, stats_};
+    group_commit group{*db_, false};
     ASSERT_TRUE(group.add(batch));
     ASSERT_TRUE(group.commit());
   }
@@ -54,7 +54,6 @@ protected:
 
   samples::temp_directory directory_;
   std::unique_ptr<database> db_ = samples::open_database(directory_.path());
-  storage_stats stats_;
 };
 
 TEST_F(idempotency_retention_test, deletes_answers_past_their_lifetime_and_keeps_younger_ones) {

@@ -23,8 +23,9 @@ protected:
     batch.verifications.push_back(view.verification);
     for (const auto& id : view.verification.messages)
       view.attempts.push_back(samples::sample_message(id, view.verification.id, ""));
-    batch.messages = view.attempts;
-    group_commit group{*db_, false, stats_};
+    for (const auto& attempt : view.attempts)
+      batch.messages.push_back({attempt, std::nullopt});
+    group_commit group{*db_, false};
     EXPECT_TRUE(group.add(batch));
     EXPECT_TRUE(group.commit());
     if (status != verification_status::pending) {
@@ -36,7 +37,6 @@ protected:
 
   samples::temp_directory directory_;
   std::unique_ptr<database> db_ = samples::open_database(directory_.path());
-  storage_stats stats_;
 };
 
 TEST_F(recovery, empty_database_recovers_nothing) {
@@ -58,7 +58,7 @@ TEST_F(recovery, returns_exactly_the_pending_verifications_with_their_messages) 
   finished.verification.status = verification_status::canceled;
   write_batch update;
   update.verifications.push_back(finished.verification);
-  group_commit group{*db_, false, stats_};
+  group_commit group{*db_, false};
   ASSERT_TRUE(group.add(update));
   ASSERT_TRUE(group.commit());
 

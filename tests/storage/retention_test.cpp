@@ -29,9 +29,10 @@ protected:
     const auto& verification = batch.verifications[0];
     for (const auto& id : verification.messages)
       batch.messages.push_back(
-        samples::sample_message(id, verification.id, "SM" + id.to_string().substr(2)));
+        {samples::sample_message(id, verification.id, "SM" + id.to_string().substr(2)),
+         std::nullopt});
     batch.phones.push_back(samples::sample_phone("+1500555" + std::to_string(++phones_)));
-    group_commit group{*db_, false, stats_};
+    group_commit group{*db_, false};
     EXPECT_TRUE(group.add(batch));
     EXPECT_TRUE(group.commit());
     return batch;
@@ -53,8 +54,8 @@ protected:
     if (!view || !*view)
       return false;
     for (const auto& message : batch.messages) {
-      auto id = read_sid(*db_, message.twilio_sid);
-      if (!id || !*id || **id != message.id)
+      auto id = read_sid(*db_, message.record.twilio_sid);
+      if (!id || !*id || **id != message.record.id)
         return false;
     }
     return true;
@@ -79,7 +80,6 @@ protected:
 
   samples::temp_directory directory_;
   std::unique_ptr<database> db_ = samples::open_database(directory_.path());
-  storage_stats stats_;
   int phones_ = 0;
 };
 
@@ -98,7 +98,7 @@ TEST_F(retention_test, deletes_old_records_and_keeps_new_and_in_flight_ones) {
   EXPECT_FALSE(kept(old));
   EXPECT_FALSE(kept(old_failed));
   for (const auto& message : old.messages) {
-    auto gone = read_message(*db_, message.id);
+    auto gone = read_message(*db_, message.record.id);
     EXPECT_TRUE(gone && !*gone);
   }
   EXPECT_TRUE(kept(old_pending));
@@ -146,7 +146,7 @@ TEST_F(retention_test, each_step_stays_near_its_key_budget) {
 TEST_F(retention_test, stale_index_entry_goes_but_its_younger_record_stays) {
   auto batch = store(verification_status::approved, at_ms(-1));
   batch.verifications[0].created_at = at_ms(1);
-  group_commit group{*db_, false, stats_};
+  group_commit group{*db_, false};
   ASSERT_TRUE(group.add(batch));
   ASSERT_TRUE(group.commit());
   ASSERT_EQ(count(column_family::created), 2u);

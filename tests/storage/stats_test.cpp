@@ -1,7 +1,9 @@
 #include "storage/stats_reads.hpp"
 
 #include <initializer_list>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include <gtest/gtest.h>
 
@@ -42,14 +44,20 @@ message_record with(message_record record, status_event event) {
 class stats_test : public ::testing::Test {
 protected:
   stats_test() {
-    group_ = std::make_unique<group_commit>(*db_, false, stats_);
+    group_ = std::make_unique<group_commit>(*db_, false);
   }
 
-  /// Adds the messages to the open group, one request each.
+  /// Adds the messages to the open group, one request each. Like the message actor, each
+  /// write names the version written before it (none for a new message) as the one it
+  /// replaces.
   void add(std::initializer_list<message_record> messages) {
     for (const auto& message : messages) {
       write_batch batch;
-      batch.messages.push_back(message);
+      auto written = written_.find(message.id);
+      batch.messages.push_back({message, written == written_.end()
+                                           ? std::nullopt
+                                           : std::optional{written->second}});
+      written_.insert_or_assign(message.id, message);
       auto added = group_->add(batch);
       ASSERT_TRUE(added) << added.error();
     }
@@ -76,8 +84,8 @@ protected:
 
   samples::temp_directory directory_;
   std::unique_ptr<database> db_ = samples::open_database(directory_.path());
-  storage_stats stats_;
   std::unique_ptr<group_commit> group_;
+  std::map<message_id, message_record> written_; ///< The latest version written of each.
 };
 
 const channel_stats& of(const stats_report& report, channel via) {

@@ -1,4 +1,4 @@
-#include "storage/writer.hpp"
+#include "actors/storage_writer.hpp"
 
 #include <vector>
 
@@ -10,12 +10,9 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/spdlog.h>
 
-#include "storage/batch.hpp"
-#include "storage/group_commit.hpp"
-#include "storage/idempotency_retention.hpp"
-#include "storage/retention.hpp"
+#include "engine/metrics.hpp"
 
-namespace verity::storage {
+namespace verity {
 
 namespace {
 
@@ -30,12 +27,9 @@ timestamp wall_clock_now() {
 /// What the writer thread holds: the open group with its waiters, and the retention schedule.
 class writer_state {
 public:
-  writer_state(database& db, const storage_settings& settings)
-    : db_(db),
+  writer_state(storage::backend& store, const storage_settings& settings)
+    : store_(store),
       settings_(settings),
-      group_(db, settings.sync, *settings.stats, settings.recorder),
-      retention_(settings.retention, settings.retention_batch, settings.sync),
-      answers_retention_(settings.idempotency_lifetime, settings.retention_batch, settings.sync),
       retention_due_(steady::now() + settings.retention_interval) {
   }
 
@@ -46,7 +40,7 @@ public:
       promise.deliver(caf::make_error(ec::invalid_request));
       return;
     }
-    if (auto added = group_.add(batch); !added) {
+    if (auto added = store_.add(batch); !added) {
       spdlog::error("storage could not add a write batch to the group: {}", added.error());
       promise.deliver(caf::make_error(ec::storage_failed));
       return;
@@ -57,14 +51,22 @@ public:
   /// True when the open group may take no more requests.
   [[nodiscard]] bool full() const noexcept { return waiters_.size() >= settings_.max_group; }
 
-  /// Writes the open group and answers every request in it.
+  /// Writes the open group, counts and times it, and answers every request in it.
   void commit() {
     if (waiters_.empty())
       return;
-    auto written = group_.commit();
-    if (!written)
+    auto started = steady::now();
+    auto written = store_.commit();
+    if (settings_.recorder != nullptr)
+      settings_.recorder->storage_commit(waiters_.size(), steady::now() - started);
+    settings_.stats->requests += waiters_.size();
+    if (written) {
+      ++settings_.stats->batches;
+    } else {
+      ++settings_.stats->failed_batches;
       spdlog::error("storage failed to commit {} persist requests: {}", waiters_.size(),
                     written.error());
+    }
     for (auto& waiter : waiters_) {
       if (written)
         waiter.deliver(caf::ok_atom::value);
@@ -90,12 +92,12 @@ public:
       return;
     in_pass_ = true;
     if (!verifications_done_) {
-      auto step = retention_.step(db_, wall_clock_now());
+      auto step = store_.forget_verifications(wall_clock_now());
       if (!count(step, removed_in_pass_, settings_.stats->retention_removed) || !step->done)
         return;
       verifications_done_ = true;
     }
-    auto step = answers_retention_.step(db_, wall_clock_now());
+    auto step = store_.forget_answers(wall_clock_now());
     if (count(step, answers_removed_, settings_.stats->answers_removed) && step->done)
       end_pass();
   }
@@ -103,7 +105,7 @@ public:
 private:
   /// Adds what a step removed to `removed` (this pass) and `total` (the stats); a failed step
   /// is logged and ends the pass. Returns whether the step succeeded.
-  bool count(const tl::expected<retention_step, std::string>& step, std::size_t& removed,
+  bool count(const tl::expected<storage::retention_step, std::string>& step, std::size_t& removed,
              std::atomic<std::uint64_t>& total) {
     if (!step) {
       spdlog::error("storage retention stopped until its next pass: {}", step.error());
@@ -126,12 +128,9 @@ private:
     retention_due_ = steady::now() + settings_.retention_interval;
   }
 
-  database& db_;
+  storage::backend& store_;
   storage_settings settings_;
-  group_commit group_;
   std::vector<caf::response_promise> waiters_;
-  retention retention_;
-  idempotency_retention answers_retention_;
   steady::time_point retention_due_;
   bool in_pass_ = false;
   bool verifications_done_ = false; ///< The pass has moved on to idempotency answers.
@@ -140,9 +139,10 @@ private:
 };
 
 /// The writer's loop: wait for a request, take everything queued behind it, commit, repeat.
-/// `db` (never null) outlives the actor.
-void run_writer(caf::blocking_actor* self, database* db, const storage_settings& settings) {
-  writer_state state{*db, settings};
+/// `store` (never null) outlives the actor.
+void run_writer(caf::blocking_actor* self, storage::backend* store,
+                const storage_settings& settings) {
+  writer_state state{*store, settings};
   bool running = true;
   auto on_persist = [&](atom::persist, const write_batch& batch) {
     state.take(self->make_response_promise(), batch);
@@ -163,10 +163,10 @@ void run_writer(caf::blocking_actor* self, database* db, const storage_settings&
 
 } // namespace
 
-writer_actor spawn_writer(caf::actor_system& system, database& db,
-                          const storage_settings& settings) {
-  return caf::actor_cast<writer_actor>(
-    system.spawn<caf::detached>(run_writer, &db, settings));
+storage_writer_actor spawn_storage_writer(caf::actor_system& system, storage::backend& backend,
+                                          const storage_settings& settings) {
+  return caf::actor_cast<storage_writer_actor>(
+    system.spawn<caf::detached>(run_writer, &backend, settings));
 }
 
-} // namespace verity::storage
+} // namespace verity

@@ -1,17 +1,18 @@
-#include "storage/storage_actor.hpp"
+#include "actors/storage_actor.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
-#include "storage/reader.hpp"
-#include "storage/writer.hpp"
+#include "actors/storage_reader.hpp"
+#include "actors/storage_writer.hpp"
 
-namespace verity::storage {
+namespace verity {
 
 namespace {
 
 /// The front of storage: routes each request to the actor that serves it.
-storage_actor::behavior_type front(storage_actor::pointer self, const writer_actor& writer,
-                                   const reader_actor& reader) {
+storage_actor::behavior_type front(storage_actor::pointer self,
+                                   const storage_writer_actor& writer,
+                                   const storage_reader_actor& reader) {
   self->link_to(writer);
   self->link_to(reader);
   return {
@@ -44,12 +45,13 @@ storage_actor::behavior_type front(storage_actor::pointer self, const writer_act
 
 } // namespace
 
-storage_actor spawn_storage(caf::actor_system& system, database& db, storage_settings settings) {
+storage_actor spawn_storage(caf::actor_system& system, storage::backend& backend,
+                            storage_settings settings) {
   if (!settings.stats)
     settings.stats = std::make_shared<storage_stats>();
-  auto writer = spawn_writer(system, db, settings);
-  auto reader = spawn_reader(system, db);
+  auto writer = spawn_storage_writer(system, backend, settings);
+  auto reader = spawn_storage_reader(system, backend);
   return system.spawn(front, writer, reader);
 }
 
-} // namespace verity::storage
+} // namespace verity

@@ -1,4 +1,4 @@
-#include "storage/storage_actor.hpp"
+#include "actors/storage_actor.hpp"
 
 #include <atomic>
 #include <iostream>
@@ -10,17 +10,20 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 
 #include "engine/metrics.hpp"
-#include "storage/reads.hpp"
+#include "storage/rocksdb_backend.hpp"
 #include "tests/storage/storage_samples.hpp"
 
-namespace verity::storage {
+namespace verity {
 namespace {
 
 using namespace std::chrono_literals;
-using samples::at_ms;
+using storage::open_mode;
+using storage::rocksdb_backend;
+using storage::rocksdb_options;
+using storage::samples::at_ms;
+namespace samples = storage::samples;
 
 /// Bound on every request: real threads and real fsyncs, but never a hang.
 constexpr auto request_timeout = 60s;
@@ -36,42 +39,50 @@ write_batch sample_batch(timestamp created = at_ms(0)) {
   write_batch batch;
   auto verification = samples::sample_verification(verification_status::pending, created, 1);
   auto sid = "SM" + verification.messages[0].to_string().substr(2);
-  batch.messages.push_back(samples::sample_message(verification.messages[0], verification.id,
-                                                   sid));
+  batch.messages.push_back(
+    {samples::sample_message(verification.messages[0], verification.id, sid), std::nullopt});
   batch.phones.push_back(samples::sample_phone(verification.phone));
   batch.verifications.push_back(std::move(verification));
   return batch;
 }
 
-/// A database in a fresh directory with the storage actors on a real actor system.
+/// A RocksDB backend in a fresh directory with the storage actors on a real actor system.
 class storage_test : public ::testing::Test {
 protected:
   storage_test() { open(); }
 
   ~storage_test() override { close(); }
 
-  /// (Re)opens the database and spawns storage on it.
-  void open(open_mode mode = open_mode::read_write, storage_settings settings = quick()) {
-    auto opened = database::open(directory_.path(), mode);
+  /// (Re)opens the backend and spawns storage on it.
+  void open(rocksdb_options options = {}, storage_settings settings = quick()) {
+    auto opened = rocksdb_backend::open(directory_.path(), options);
     ASSERT_TRUE(opened) << opened.error();
-    db_ = std::move(*opened);
+    backend_ = std::move(*opened);
     stats_ = settings.stats;
     system_.emplace(config_);
-    storage_ = spawn_storage(*system_, *db_, std::move(settings));
+    storage_ = spawn_storage(*system_, *backend_, std::move(settings));
   }
 
-  /// Stops the actors (the system waits for them), then closes the database.
+  /// Stops the actors (the system waits for them), then closes the backend.
   void close() {
     storage_ = nullptr;
     system_.reset();
-    db_.reset();
+    backend_.reset();
   }
 
-  /// Settings for tests: fsync on (as in production), no retention pass during the test.
+  /// Settings for tests: fsync on (as in production, the options' default), no retention pass
+  /// during the test.
   static storage_settings quick() {
     storage_settings settings;
     settings.retention_interval = std::chrono::hours{24};
     return settings;
+  }
+
+  /// Options of a backend that only reads.
+  static rocksdb_options read_only() {
+    rocksdb_options options;
+    options.mode = open_mode::read_only;
+    return options;
   }
 
   /// Sends `xs` to storage and waits for the answer of type T.
@@ -109,7 +120,7 @@ protected:
   }
 
   samples::temp_directory directory_;
-  std::unique_ptr<database> db_;
+  std::unique_ptr<rocksdb_backend> backend_;
   std::shared_ptr<storage_stats> stats_;
   caf::actor_system_config config_;
   std::optional<caf::actor_system> system_;
@@ -120,7 +131,7 @@ TEST_F(storage_test, persisted_records_are_read_back) {
   auto batch = sample_batch();
   ASSERT_TRUE(persist(batch));
   const auto& verification = batch.verifications[0];
-  const auto& message = batch.messages[0];
+  const auto& message = batch.messages[0].record;
 
   auto view = ask<verification_view>(atom::load::value, verification.id);
   ASSERT_TRUE(view) << caf::to_string(view.error());
@@ -195,14 +206,14 @@ TEST_F(storage_test, concurrent_persists_from_several_actors_survive_a_reopen) {
   EXPECT_EQ(acknowledged, actors * per_actor);
   EXPECT_EQ(stats_->requests, actors * per_actor);
   close();
-  auto reopened = database::open(directory_.path());
+  auto reopened = rocksdb_backend::open(directory_.path());
   ASSERT_TRUE(reopened) << reopened.error();
   for (const auto& batches : sent) {
     for (const auto& batch : batches) {
-      auto view = read_view(**reopened, batch.verifications[0].id);
+      auto view = (*reopened)->read_view(batch.verifications[0].id);
       ASSERT_TRUE(view && *view) << (view ? "missing" : view.error());
       samples::expect_same(batch.verifications[0], (*view)->verification);
-      samples::expect_same(batch.messages[0], (*view)->attempts.at(0));
+      samples::expect_same(batch.messages[0].record, (*view)->attempts.at(0));
     }
   }
 }
@@ -227,7 +238,7 @@ TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
   auto settings = quick();
   settings.recorder = &recorded;
   close();
-  open(open_mode::read_write, settings);
+  open({}, settings);
   ASSERT_TRUE(persist(sample_batch()));
   close(); // the actors stop before `recorded` goes away
 
@@ -235,27 +246,6 @@ TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
   EXPECT_NE(text.find("\nverity_storage_commit_duration_seconds_count 1\n"), std::string::npos)
     << text;
   EXPECT_NE(text.find("\nverity_storage_commit_batch_size_sum 1\n"), std::string::npos);
-}
-
-TEST_F(storage_test, finished_verification_leaves_the_in_flight_set_without_its_code_hash) {
-  auto batch = sample_batch();
-  ASSERT_TRUE(persist(batch));
-  const auto key = std::string{batch.verifications[0].id.bytes().begin(),
-                               batch.verifications[0].id.bytes().end()};
-  std::string value;
-  EXPECT_TRUE(db_->db().Get({}, &db_->handle(column_family::in_flight), key, &value).ok());
-
-  write_batch finished;
-  finished.verifications.push_back(batch.verifications[0]);
-  finished.verifications[0].status = verification_status::approved;
-  ASSERT_TRUE(persist(finished));
-  EXPECT_TRUE(db_->db().Get({}, &db_->handle(column_family::in_flight), key, &value)
-                .IsNotFound());
-  auto stored = read_verification(*db_, batch.verifications[0].id);
-  ASSERT_TRUE(stored && *stored);
-  EXPECT_EQ((*stored)->status, verification_status::approved);
-  EXPECT_EQ((*stored)->salt, code_salt{});
-  EXPECT_EQ((*stored)->digest, code_digest{});
 }
 
 TEST_F(storage_test, invalid_request_is_refused_alone) {
@@ -274,7 +264,7 @@ TEST_F(storage_test, failing_write_answers_storage_failed) {
   auto batch = sample_batch();
   ASSERT_TRUE(persist(batch));
   close();
-  open(open_mode::read_only);
+  open(read_only());
   auto refused = persist(sample_batch());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), caf::make_error(ec::storage_failed));
@@ -285,10 +275,11 @@ TEST_F(storage_test, failing_write_answers_storage_failed) {
 
 TEST_F(storage_test, writer_runs_retention_between_commits) {
   close();
+  rocksdb_options options;
+  options.retention.verifications = std::chrono::hours{1};
   auto settings = quick();
-  settings.retention = std::chrono::hours{1};
   settings.retention_interval = std::chrono::milliseconds{0};
-  open(open_mode::read_write, settings);
+  open(options, settings);
   auto old = sample_batch(now() - std::chrono::hours{2});
   old.verifications[0].status = verification_status::expired;
   ASSERT_TRUE(persist(old));
@@ -303,10 +294,11 @@ TEST_F(storage_test, writer_runs_retention_between_commits) {
 
 TEST_F(storage_test, writer_retention_moves_on_to_expired_idempotency_answers) {
   close();
+  rocksdb_options options;
+  options.retention.answers = std::chrono::hours{1};
   auto settings = quick();
-  settings.idempotency_lifetime = std::chrono::hours{1};
   settings.retention_interval = std::chrono::milliseconds{0};
-  open(open_mode::read_write, settings);
+  open(options, settings);
   write_batch answers;
   answers.answers.push_back(
     {"0:old", "f", now() - std::chrono::hours{2}, verification_id::generate(1)});
@@ -323,4 +315,4 @@ TEST_F(storage_test, writer_retention_moves_on_to_expired_idempotency_answers) {
 }
 
 } // namespace
-} // namespace verity::storage
+} // namespace verity
