@@ -1,10 +1,10 @@
 #include "actors/message_actor.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/error_classification.hpp"
+#include "engine/message_text.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
@@ -203,11 +203,9 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 } // namespace
 
 outbound_message message_state::outbound() const {
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(setup.settings->code_ttl).count();
-  auto body = fmt::format("Your verification code is {}. It expires in {} minutes. Do not share it.",
-                          setup.code, std::max<decltype(minutes)>(1, minutes));
-  return {setup.record.id, setup.record.via, setup.record.to, std::move(body),
-          setup.record.as_template, setup.code};
+  return {setup.record.id, setup.record.via, setup.record.to,
+          code_message_text(setup.code, setup.settings->code_ttl), setup.record.as_template,
+          setup.code};
 }
 
 bool message_state::merge(const status_event& event) {

@@ -1,7 +1,5 @@
 #include "net/webhook_routes.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -9,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/form.hpp"
+#include "engine/keywords.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 #include "engine/twilio_signature.hpp"
@@ -34,10 +33,6 @@ using state_ptr = std::shared_ptr<webhook_state>;
 /// A webhook route, run with the request's verified form parameters.
 using webhook_handler = void (*)(const state_ptr& state, const http_request& request,
                                  form_params params, responder respond);
-
-constexpr std::array<std::string_view, 6> opt_out_keywords = {"STOP",   "STOPALL", "UNSUBSCRIBE",
-                                                              "CANCEL", "END",     "QUIT"};
-constexpr std::array<std::string_view, 3> opt_in_keywords = {"START", "UNSTOP", "YES"};
 
 /// Now, at the precision delivery timestamps are kept in.
 timestamp now() {
@@ -185,23 +180,6 @@ void on_status(const state_ptr& state, const http_request& request, form_params 
   }
   callback->message = *id;
   apply_status(state, std::move(*callback), std::move(respond));
-}
-
-/// What an inbound Body asks for: the keyword, trimmed, in any case.
-inbound_action keyword_action(std::string_view body) {
-  auto first = body.find_first_not_of(" \t\r\n");
-  auto last = body.find_last_not_of(" \t\r\n");
-  if (first == std::string_view::npos)
-    return inbound_action::none;
-  std::string word(body.substr(first, last - first + 1));
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  auto is = [&word](std::string_view keyword) { return word == keyword; };
-  if (std::any_of(opt_out_keywords.begin(), opt_out_keywords.end(), is))
-    return inbound_action::opt_out;
-  if (std::any_of(opt_in_keywords.begin(), opt_in_keywords.end(), is))
-    return inbound_action::opt_in;
-  return inbound_action::none;
 }
 
 /// POST /v1/webhooks/twilio/inbound.
