@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/code.hpp"
-#include "engine/config_values.hpp"
 #include "engine/delivery_status.hpp"
+#include "engine/fallback_policy.hpp"
 #include "engine/id.hpp"
 
 namespace verity {
