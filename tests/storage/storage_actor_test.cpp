@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "storage/reads.hpp"
 #include "tests/storage/storage_samples.hpp"
 
@@ -225,7 +225,7 @@ TEST_F(storage_test, group_commit_joins_requests_sent_at_once) {
 }
 
 TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
-  metrics recorded;
+  prometheus_metrics recorded;
   auto settings = quick();
   settings.recorder = &recorded;
   close();
