@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/error_classification.hpp"
 #include "engine/message_text.hpp"
 #include "engine/metrics.hpp"
@@ -28,10 +29,6 @@ retry_class retry_class_of(const create_result& result) {
   if (result.http_status == 0)
     return retry_class::transport;
   return result.http_status >= 500 ? retry_class::server : retry_class::throttled;
-}
-
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 /// Counts a write of the record as answered; once none is under way, acknowledges the

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/form.hpp"
 #include "engine/keywords.hpp"
 #include "engine/metrics.hpp"
@@ -33,11 +34,6 @@ using state_ptr = std::shared_ptr<webhook_state>;
 /// A webhook route, run with the request's verified form parameters.
 using webhook_handler = void (*)(const state_ptr& state, const http_request& request,
                                  form_params params, responder respond);
-
-/// Now, at the precision delivery timestamps are kept in.
-timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 /// At most 40 visible ASCII characters of a value Twilio sent, safe to log.
 std::string printable(std::string_view text) {
@@ -159,7 +155,7 @@ std::optional<status_callback> read_callback(const form_params& params) {
   callback.phone = std::string(recipient);
   callback.status = *status;
   callback.error_code = error_code_of(params);
-  callback.at = now();
+  callback.at = wall_clock_now();
   return callback;
 }
 
@@ -192,8 +188,8 @@ void on_inbound(const state_ptr& state, const http_request&, form_params params,
     spdlog::info("inbound message from {} ignored: {}", mask_phone(from), phone.error());
     return respond(std::move(twiml));
   }
-  inbound_message message{phone->e164, is_whatsapp_address(from),
-                          keyword_action(find_param(params, "Body").value_or("")), now()};
+  auto action = keyword_action(find_param(params, "Body").value_or(""));
+  inbound_message message{phone->e164, is_whatsapp_address(from), action, wall_clock_now()};
   state->engine->inbound(std::move(message),
                          [respond, twiml](engine_result<acknowledged> result) {
                            if (!result)
