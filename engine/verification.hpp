@@ -47,9 +47,6 @@ enum class verification_status : std::uint8_t {
 /// The API name, e.g. "max_attempts_reached".
 std::string_view to_string(verification_status status);
 
-/// Parses an API name.
-std::optional<verification_status> parse_verification_status(std::string_view text);
-
 /// One outbound message: an attempt to deliver a verification's code over one channel.
 struct message_record {
   message_id id;
