@@ -2,11 +2,12 @@
 
 // Every typed actor interface of Verity, with the atoms and the type ID block they use.
 
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/inspect.hpp"
 #include "actors/messages.hpp"
 #include "engine/error.hpp"
 #include "engine/stats.hpp"
@@ -39,28 +40,32 @@ using stats = caf::atom_constant<caf::atom("stats")>;
 
 } // namespace verity::atom
 
-// Verity's messages stay inside one process for now, so CAF need not serialize them. When
-// phones are sharded across nodes (caf::io), these get `inspect` overloads and type IDs.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_query)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_view)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_record)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_record)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::check_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::status_callback)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::inbound_message)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::outbound_message)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::create_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::write_batch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_record)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::idempotency_query)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::verification_id)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::message_id)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::channel)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::stats_query)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_stats_query)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::stats_report)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(verity::phone_stats_report)
+// Every type Verity's actors exchange has a type ID (and an `inspect` overload in
+// actors/inspect.hpp), so messages are serializable: a prerequisite for sending them between
+// processes. CAF_ENABLE_TYPE_ID_CHECKS (set for every target using CAF) makes a message with a
+// type missing here a compile error.
+CAF_BEGIN_TYPE_ID_BLOCK(verity, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(verity, (verity::verification_request))
+  CAF_ADD_TYPE_ID(verity, (verity::verification_query))
+  CAF_ADD_TYPE_ID(verity, (verity::verification_view))
+  CAF_ADD_TYPE_ID(verity, (verity::message_record))
+  CAF_ADD_TYPE_ID(verity, (verity::phone_record))
+  CAF_ADD_TYPE_ID(verity, (verity::check_result))
+  CAF_ADD_TYPE_ID(verity, (verity::status_callback))
+  CAF_ADD_TYPE_ID(verity, (verity::inbound_message))
+  CAF_ADD_TYPE_ID(verity, (verity::outbound_message))
+  CAF_ADD_TYPE_ID(verity, (verity::create_result))
+  CAF_ADD_TYPE_ID(verity, (verity::write_batch))
+  CAF_ADD_TYPE_ID(verity, (verity::idempotency_record))
+  CAF_ADD_TYPE_ID(verity, (verity::idempotency_query))
+  CAF_ADD_TYPE_ID(verity, (verity::verification_id))
+  CAF_ADD_TYPE_ID(verity, (verity::message_id))
+  CAF_ADD_TYPE_ID(verity, (verity::channel))
+  CAF_ADD_TYPE_ID(verity, (verity::stats_query))
+  CAF_ADD_TYPE_ID(verity, (verity::phone_stats_query))
+  CAF_ADD_TYPE_ID(verity, (verity::stats_report))
+  CAF_ADD_TYPE_ID(verity, (verity::phone_stats_report))
+CAF_END_TYPE_ID_BLOCK(verity)
 
 namespace verity {
 
@@ -123,10 +128,12 @@ using verification_api = caf::typed_actor<
 
 /// A shard of the phone directory: finds or spawns the phone actor of `hash(phone) % shards`.
 using phone_directory_actor = verification_api::extend<
-  /// A phone actor holds no live verification any more and may be dropped. It says how many
-  /// messages it received from the shard; the shard answers `true` (and forgets the actor,
-  /// which then quits) only if it forwarded no more than that, so nothing can be in flight.
-  caf::replies_to<atom::idle, std::string, std::uint64_t>::with<bool>,
+  /// A phone actor holds no live work any more and asks to be dropped, saying how many
+  /// messages of the shard it knows it has handled: the count this shard last answered it (0
+  /// at first). The shard answers how many it has forwarded to that actor; when that is the
+  /// number asked, it has forgotten the actor, which quits. A larger number means messages are
+  /// on their way to it (see phone_directory.hpp).
+  caf::replies_to<atom::idle, std::string, std::uint64_t>::with<std::uint64_t>,
   /// Rebuilds a phone actor for an in-flight verification found at start.
   caf::reacts_to<atom::recover, verification_view>>;
 

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,21 +14,15 @@
 
 namespace verity {
 
-/// The answer API v1 gave to a request carrying an Idempotency-Key, kept so that a retry with
-/// the same key gets it again, across restarts, until it expires (24 hours).
+/// An Idempotency-Key of API v1 and the verification it started, kept so that a retry with the
+/// same key gets the same answer, across restarts, until it expires (24 hours). The answer is
+/// not stored: the HTTP edge renders it again from the verification (see `as_created`).
 struct idempotency_record {
-  std::string key;         ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
-  std::string fingerprint; ///< Hash of the request body the answer belongs to.
-  timestamp created_at;    ///< When the answer was given.
-  std::uint16_t status = 0; ///< The HTTP answer: status, content type, body, extra headers.
-  std::string content_type;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string key;          ///< Scoped: the API key's number, ':', the client's Idempotency-Key.
+  std::string fingerprint;  ///< Hash of the request body the key was first used with.
+  timestamp created_at;     ///< When the verification was started.
+  verification_id verification; ///< The verification the key started.
 };
-
-/// Renders the answer to an idempotent start from the new verification (see
-/// verification_request::answer).
-using answer_renderer = std::function<idempotency_record(const verification_view&)>;
 
 /// A request to start a verification, as the HTTP layer hands it over (phone already
 /// normalised to E.164).
@@ -38,10 +31,11 @@ struct verification_request {
   channel_preference preference = channel_preference::automatic;
   std::optional<fallback_policy> fallback; ///< Absent: the configured policy.
   std::string locale;
-  /// Set when the request carries an Idempotency-Key: renders the answer a retry must get from
-  /// the new verification, which is stored in the same write as the verification itself, so
-  /// no crash can keep one without the other (a retry would send a second code).
-  answer_renderer answer = nullptr;
+  /// Set when the request carries an Idempotency-Key (scoped, see `idempotency_record`): the
+  /// key is stored in the same write as the verification itself, so no crash can keep one
+  /// without the other (a retry would send a second code).
+  std::string idempotency_key{};
+  std::string idempotency_fingerprint{}; ///< With `idempotency_key`: the hash of the body.
 };
 
 /// A long-poll read: answer at once if the latest delivery state differs from `seen`, else

@@ -29,16 +29,23 @@ caf::error rate_limited(milliseconds wait) {
   return caf::make_error(ec::rate_limited, static_cast<std::int64_t>(wait.count()));
 }
 
+/// Answers a start with `err`; the actor may have nothing else to do, so it asks to go.
+void refuse(self_pointer self, caf::typed_response_promise<verification_view>& promise,
+            caf::error err) {
+  promise.deliver(std::move(err));
+  maybe_passivate(self);
+}
+
 /// Starts a verification once the prefix limiter let it through: the phone's own checks run
 /// here, in the same handler that records the send, so concurrent starts cannot both pass.
 void begin_verification(self_pointer self, const verification_request& request,
                         caf::typed_response_promise<verification_view> promise) {
   auto& state = self->state;
   if (state.record.opted_out)
-    return answer(promise, caf::make_error(ec::opted_out));
+    return refuse(self, promise, caf::make_error(ec::opted_out));
   auto now = wall_clock_now();
   if (auto wait = state.send_limit_wait(now); wait.count() > 0)
-    return answer(promise, rate_limited(wait));
+    return refuse(self, promise, rate_limited(wait));
   auto verification = state.make_verification(request, now, self->clock().now());
   auto via = first_channel(request.preference);
   if (request.preference == channel_preference::automatic && state.record.whatsapp_unreachable)
@@ -52,26 +59,27 @@ void begin_verification(self_pointer self, const verification_request& request,
     auto* found = self->state.find_live(id);
     if (err || found == nullptr) {
       self->state.erase_live(id);
-      promise.deliver(err ? std::move(err) : caf::make_error(ec::storage_failed));
-      return maybe_passivate(self);
+      return refuse(self, promise, err ? std::move(err) : caf::make_error(ec::storage_failed));
     }
     if (auto* recorder = self->state.settings->recorder)
       recorder->verification_started();
     promise.deliver(found->view());
   };
-  send_attempt(self, live, via, false, std::move(stored), request.answer);
+  std::optional<idempotency_record> key;
+  if (!request.idempotency_key.empty())
+    key = idempotency_record{request.idempotency_key, request.idempotency_fingerprint, now, id};
+  send_attempt(self, live, via, false, std::move(stored), std::move(key));
 }
 
 caf::result<verification_view> on_start(self_pointer self, const verification_request& request) {
-  ++self->state.received_from_directory;
-  if (self->state.record.opted_out)
-    return caf::make_error(ec::opted_out);
   auto promise = self->make_response_promise<verification_view>();
+  if (self->state.record.opted_out) {
+    refuse(self, promise, caf::make_error(ec::opted_out));
+    return promise;
+  }
   acquire_send_slot(self, [self, request, promise](milliseconds wait) mutable {
-    if (wait.count() > 0) {
-      promise.deliver(rate_limited(wait));
-      return maybe_passivate(self);
-    }
+    if (wait.count() > 0)
+      return refuse(self, promise, rate_limited(wait));
     begin_verification(self, request, promise);
   });
   return promise;
@@ -79,7 +87,6 @@ caf::result<verification_view> on_start(self_pointer self, const verification_re
 
 caf::result<verification_view> on_get(self_pointer self, const verification_query& query) {
   auto& state = self->state;
-  ++state.received_from_directory;
   const auto* found = state.find_live(query.id);
   if (found == nullptr) {
     auto promise = self->make_response_promise<verification_view>();
@@ -97,7 +104,6 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
 
 caf::result<verification_view> on_resend(self_pointer self, const verification_id& id,
                                          channel via) {
-  ++self->state.received_from_directory;
   if (self->state.find_live(id) == nullptr)
     return caf::make_error(ec::not_found);
   auto promise = self->make_response_promise<verification_view>();
@@ -140,7 +146,6 @@ caf::result<check_result> store_check(self_pointer self, live_verification& veri
 caf::result<check_result> on_check(self_pointer self, const verification_id& id,
                                    const std::string& code) {
   auto& state = self->state;
-  ++state.received_from_directory;
   auto* found = state.find_live(id);
   if (found == nullptr)
     return caf::make_error(ec::not_found);
@@ -190,7 +195,6 @@ caf::result<caf::ok_atom> merge_cold(self_pointer self, const status_callback& c
 
 caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& callback) {
   auto& state = self->state;
-  ++state.received_from_directory;
   auto [verification, index] = state.find_message(callback.message);
   if (verification == nullptr || index >= verification->actors.size()
       || !verification->actors[index]) {
@@ -205,7 +209,6 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 
 caf::result<caf::ok_atom> on_inbound(self_pointer self, const inbound_message& message) {
   auto& state = self->state;
-  ++state.received_from_directory;
   if (message.action == inbound_action::opt_out)
     state.record.opted_out = true;
   if (message.action == inbound_action::opt_in)

@@ -72,12 +72,18 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
   return promise.delegate(self->state.setup.storage, atom::load::value, query.id);
 }
 
-bool on_idle(self_pointer self, const std::string& phone, std::uint64_t received) {
+/// Drops the phone actor of `phone`, when it is the one asking, if the shard forwarded it nothing
+/// beyond the `seen` messages it knows it handled; answers how many were forwarded to it (see
+/// Passivation in the header).
+std::uint64_t on_idle(self_pointer self, const std::string& phone, std::uint64_t seen) {
   auto found = self->state.phones.find(phone);
-  if (found == self->state.phones.end() || found->second.forwarded != received)
-    return false;
-  self->state.forget(phone);
-  return true;
+  auto asking = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (found == self->state.phones.end() || found->second.actor.address() != asking)
+    return seen; // nothing is forwarded to an actor the shard does not hold: it may go
+  auto forwarded = found->second.forwarded;
+  if (forwarded == seen)
+    self->state.forget(phone);
+  return forwarded;
 }
 
 } // namespace
@@ -141,8 +147,8 @@ phone_directory_actor::behavior_type phone_directory_behavior(self_pointer self,
       auto promise = self->make_response_promise<caf::ok_atom>();
       return promise.delegate(forward_to(self, message.phone), atom::inbound::value, message);
     },
-    [self](atom::idle, const std::string& phone, std::uint64_t received) {
-      return on_idle(self, phone, received);
+    [self](atom::idle, const std::string& phone, std::uint64_t seen) {
+      return on_idle(self, phone, seen);
     },
     [self](atom::recover, verification_view& view) {
       auto phone = view.verification.phone;

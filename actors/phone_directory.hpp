@@ -1,5 +1,19 @@
 #pragma once
 
+// The phone directory's shards: each finds, spawns and drops the phone actors of its phones.
+//
+// Passivation. A phone actor with nothing live asks its shard to drop it (`atom::idle`), and
+// nothing the shard forwarded to it may be lost when it quits. The shard counts the messages it
+// forwards to each actor, in the one function every forward goes through (`forward_to`); the
+// phone actor counts nothing, so no handler of it can forget to. Its request carries the count
+// the shard last answered it, and the shard forgets the actor only if it forwarded nothing
+// since. The answer can be trusted as "handled": CAF delivers the messages of one sender in the
+// order they were sent (all of these at normal priority), and a shard enqueues each forward,
+// delegated or not, before it answers a later request. So when the actor reads an answer, it
+// has handled every message the answer counts; if it still has nothing live, it asks again with
+// that count. Only the actor the shard holds for the phone can be dropped so: a request from any
+// other sender (an earlier actor of the same phone, already released) forgets nothing.
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,7 +38,7 @@ struct directory_setup {
 /// A phone actor as its shard knows it.
 struct phone_entry {
   phone_actor actor;
-  std::uint64_t forwarded = 0; ///< Messages forwarded to it (the passivation handshake).
+  std::uint64_t forwarded = 0; ///< Messages forwarded to it (see Passivation above).
   std::vector<verification_id> verifications; ///< Routed here by id; forgotten with the actor.
 };
 

@@ -15,13 +15,19 @@ namespace verity::phone_effects {
 using std::chrono::milliseconds;
 
 void persist(self_pointer self, write_batch batch, done_handler done) {
+  ++self->state.persisting;
   self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
-    .then([done](caf::ok_atom) mutable { done(caf::error{}); },
-          [self, done](caf::error& err) mutable {
-            spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
-                          to_string(err));
-            done(std::move(err));
-          });
+    .then(
+      [self, done](caf::ok_atom) mutable {
+        --self->state.persisting;
+        done(caf::error{});
+      },
+      [self, done](caf::error& err) mutable {
+        --self->state.persisting;
+        spdlog::error("phone {}: storing state failed: {}", mask_phone(self->state.phone),
+                      to_string(err));
+        done(std::move(err));
+      });
 }
 
 void spawn_message(self_pointer self, live_verification& verification,
@@ -58,13 +64,20 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 
 void maybe_passivate(self_pointer self) {
   auto& state = self->state;
-  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0)
+  if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0
+      || state.persisting > 0)
     return;
-  self->request(state.directory, caf::infinite, atom::idle::value, state.phone,
-                state.received_from_directory)
-    .then([self](bool released) {
-      if (released && self->state.live.empty())
-        self->quit();
+  auto seen = state.forwards_seen;
+  self->request(state.directory, caf::infinite, atom::idle::value, state.phone, seen)
+    .then([self, seen](std::uint64_t forwarded) {
+      if (forwarded == seen) { // released: the shard forgot this actor
+        if (self->state.live.empty())
+          self->quit();
+        return;
+      }
+      // The shard forwarded more, and those messages came before its answer: handled by now.
+      self->state.forwards_seen = forwarded;
+      maybe_passivate(self);
     });
 }
 
@@ -112,7 +125,7 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 }
 
 void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, done_handler done, const answer_renderer& render) {
+                  bool as_template, done_handler done, std::optional<idempotency_record> key) {
   auto& state = self->state;
   if (verification.code.empty())
     state.renew_code(verification); // recovered: the old code is not known
@@ -121,8 +134,8 @@ void send_attempt(self_pointer self, live_verification& verification, channel vi
   auto id = verification.record.id;
   auto message_copy = message;
   auto batch = batch_of(state, verification, &message);
-  if (render)
-    batch.answers.push_back(render(verification.view()));
+  if (key)
+    batch.answers.push_back(std::move(*key));
   persist(self, std::move(batch),
           [self, id, message_copy, done](caf::error err) mutable {
             auto* found = self->state.find_live(id);

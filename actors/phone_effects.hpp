@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "actors/phone_actor.hpp"
 #include "engine/clock.hpp"
@@ -29,7 +30,9 @@ void spawn_message(self_pointer self, live_verification& verification,
 /// them when `finished`).
 void notify_waiters(self_pointer self, const verification_id& id, bool finished);
 
-/// Asks the shard to let this actor go once nothing is live or waiting.
+/// Asks the shard to let this actor go once nothing is live, waiting or being stored (a write
+/// still owes its answer), and again while the shard answers that it forwarded more since (the
+/// handshake in phone_directory.hpp).
 void maybe_passivate(self_pointer self);
 
 /// Ends the live work of a verification that left `pending` (its record is already durable).
@@ -43,10 +46,11 @@ write_batch batch_of(const phone_state& state, const live_verification& verifica
 /// `then` with the time to wait (0: go ahead). Without a guard, runs it at once with 0.
 void acquire_send_slot(self_pointer self, std::function<void(std::chrono::milliseconds)> then);
 
-/// Adds an attempt over `via`, stores it (with the answer `render` makes of the verification,
-/// when set), starts its actor and, when durable, runs `done`.
+/// Adds an attempt over `via`, stores it (with `key`, the Idempotency-Key that started the
+/// verification, when set), starts its actor and, when durable, runs `done`.
 void send_attempt(self_pointer self, live_verification& verification, channel via,
-                  bool as_template, done_handler done, const answer_renderer& render = {});
+                  bool as_template, done_handler done,
+                  std::optional<idempotency_record> key = std::nullopt);
 
 /// Rebuilds a verification found in flight at start. Every attempt gets its actor back without
 /// sending (deadlines that passed while down fire at once); when the latest one was never

@@ -29,7 +29,6 @@ milliseconds time_left_to_confirm(const phone_state& state, const message_record
 
 void recover(self_pointer self, verification_view& view) {
   auto& state = self->state;
-  ++state.received_from_directory;
   auto id = view.verification.id;
   auto remaining = std::max(milliseconds{0}, view.verification.expires_at - wall_clock_now());
   live_verification verification;

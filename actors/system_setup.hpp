@@ -18,4 +18,8 @@ struct scheduler_settings {
 /// CAF's minimum of four) and a bounded throughput per actor for fairness.
 void apply_scheduler_settings(caf::actor_system_config& cfg, const scheduler_settings& settings);
 
+/// Registers every message type of Verity's type ID block (actors/actors.hpp) with `cfg`, so the
+/// actor system can serialize them.
+void add_message_types(caf::actor_system_config& cfg);
+
 } // namespace verity::actors

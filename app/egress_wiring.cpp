@@ -5,12 +5,13 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "net/curl_multi.hpp"
-#include "net/egress_actor.hpp"
-#include "net/sim_create.hpp"
-#include "net/sim_inbox.hpp"
-#include "net/twilio_client.hpp"
-#include "net/twilio_simulator.hpp"
+#include "net/api/simulated_phones.hpp"
+#include "net/sim/create.hpp"
+#include "net/sim/inbox.hpp"
+#include "net/sim/simulator.hpp"
+#include "net/twilio/client.hpp"
+#include "net/twilio/curl_multi.hpp"
+#include "net/twilio/egress_actor.hpp"
 
 namespace verity {
 
@@ -43,6 +44,22 @@ net::twilio_client_settings real_twilio(const config& settings, std::string publ
 /// Messages the simulated phones keep for the demo page, and for how long.
 constexpr std::size_t inbox_capacity = 10'000;
 constexpr std::chrono::minutes inbox_ttl{30};
+
+/// The built-in simulator's inbox as the demo page reads it.
+class inbox_phones final : public net::simulated_phones {
+public:
+  explicit inbox_phones(std::shared_ptr<net::sim_inbox> inbox) : inbox_(std::move(inbox)) {}
+
+  std::optional<net::simulated_message> find(const std::string& sid) const override {
+    auto message = inbox_->find(sid, net::sim_inbox::clock::now());
+    if (!message)
+      return std::nullopt;
+    return net::simulated_message{message->whatsapp, std::move(message->text)};
+  }
+
+private:
+  std::shared_ptr<net::sim_inbox> inbox_;
+};
 
 /// Starts the built-in simulator and points the client's settings at it: a generated account,
 /// stand-in senders and template where none are configured, no pacing beyond the sandbox's.
@@ -133,8 +150,10 @@ bool egress_stack::has_whatsapp_template() const {
   return !impl_->client_settings.account.whatsapp_template_sid.empty();
 }
 
-std::shared_ptr<net::sim_inbox> egress_stack::inbox() const {
-  return impl_->inbox;
+std::shared_ptr<const net::simulated_phones> egress_stack::inbox() const {
+  if (!impl_->inbox)
+    return nullptr;
+  return std::make_shared<inbox_phones>(impl_->inbox);
 }
 
 } // namespace verity

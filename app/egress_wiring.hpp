@@ -16,7 +16,7 @@ class actor_system;
 } // namespace caf
 
 namespace verity::net {
-class sim_inbox;
+class simulated_phones;
 } // namespace verity::net
 
 namespace verity {
@@ -60,7 +60,7 @@ public:
 
   /// The simulated phones of the built-in simulator (the demo page shows what they received);
   /// null with real Twilio.
-  std::shared_ptr<net::sim_inbox> inbox() const;
+  std::shared_ptr<const net::simulated_phones> inbox() const;
 
 private:
   struct impl;

@@ -24,13 +24,13 @@
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
 #include "engine/routing.hpp"
-#include "net/api_context.hpp"
-#include "net/api_routes.hpp"
-#include "net/health_routes.hpp"
-#include "net/http_server.hpp"
-#include "net/metrics_route.hpp"
-#include "net/router.hpp"
-#include "net/secret_store.hpp"
+#include "net/api/context.hpp"
+#include "net/api/health_routes.hpp"
+#include "net/api/metrics_route.hpp"
+#include "net/api/router.hpp"
+#include "net/api/routes.hpp"
+#include "net/api/secret_store.hpp"
+#include "net/http/server.hpp"
 #include "storage/database.hpp"
 #include "storage/recovery.hpp"
 #include "storage/server_secret.hpp"
@@ -215,6 +215,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   asio::io_context io{static_cast<int>(settings.net_threads)};
   caf::actor_system_config actor_config;
   actors::apply_scheduler_settings(actor_config, {settings.worker_threads()});
+  actors::add_message_types(actor_config);
   caf::actor_system actor_system{actor_config};
 
   std::atomic<bool> stopping{false};

@@ -17,8 +17,8 @@
 
 #include "app/logging.hpp"
 #include "config/config_values.hpp"
-#include "net/sim_create.hpp"
-#include "net/twilio_simulator.hpp"
+#include "net/sim/create.hpp"
+#include "net/sim/simulator.hpp"
 
 namespace {
 

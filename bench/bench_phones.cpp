@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "net/sim_scenarios.hpp"
+#include "net/sim/scenarios.hpp"
 
 namespace verity::bench {
 
@@ -33,7 +33,7 @@ std::string us_number(std::uint64_t rest, unsigned line) {
 }
 
 /// The first line (last four digits) after every line the simulator scripts a behaviour for
-/// (net/sim_scenarios.hpp): delivered benchmark numbers use lines from there to 9999, so none
+/// (net/sim/scenarios.hpp): delivered benchmark numbers use lines from there to 9999, so none
 /// of them trips a scripted failure or a burst of 429s.
 unsigned first_ordinary_line() {
   static const unsigned first = [] {

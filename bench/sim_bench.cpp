@@ -31,9 +31,9 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/form.hpp"
-#include "net/curl_multi.hpp"
-#include "net/http_message.hpp"
-#include "net/http_server.hpp"
+#include "net/http/message.hpp"
+#include "net/http/server.hpp"
+#include "net/twilio/curl_multi.hpp"
 
 namespace {
 

@@ -100,6 +100,16 @@ std::optional<timestamp> delivery_state::first_seen(delivery_status status) cons
   return timestamp{std::chrono::milliseconds{value}};
 }
 
+std::vector<status_event> seen_events(const delivery_state& delivery) {
+  std::vector<status_event> events;
+  for (std::size_t i = 0; i < delivery_status_count; ++i) {
+    auto status = static_cast<delivery_status>(i);
+    if (auto at = delivery.first_seen(status))
+      events.push_back({status, *at, delivery.error_code_of(status)});
+  }
+  return events;
+}
+
 std::uint32_t delivery_state::error_code() const noexcept {
   return error_codes_[index_of(current_)];
 }

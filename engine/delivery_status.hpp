@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "engine/clock.hpp"
 
@@ -61,6 +62,7 @@ class delivery_state;
 /// confirmation, never negative; nullopt until both were seen.
 std::optional<std::int64_t> delivery_ms(const delivery_state& delivery);
 
+
 /// One observation of a message's status: a status callback, a create response or a deadline.
 struct status_event {
   delivery_status status = delivery_status::created;
@@ -104,5 +106,9 @@ private:
   std::array<timestamp::rep, delivery_status_count> first_seen_{};
   std::array<std::uint32_t, delivery_status_count> error_codes_{};
 };
+
+/// One event per status `delivery` has seen, in ascending status order, with its first-seen
+/// time and error code: merging them into an empty state rebuilds `delivery`.
+std::vector<status_event> seen_events(const delivery_state& delivery);
 
 } // namespace verity

@@ -58,4 +58,24 @@ delivery_status verification_view::latest_delivery() const {
   return attempts.empty() ? delivery_status::created : attempts.back().delivery.current();
 }
 
+verification_view as_created(verification_view view) {
+  auto& record = view.verification;
+  record.status = verification_status::pending;
+  record.wrong_checks = 0;
+  if (record.messages.size() > 1)
+    record.messages.resize(1);
+  if (view.attempts.size() > 1)
+    view.attempts.resize(1);
+  for (auto& first : view.attempts) {
+    auto created = first.delivery.first_seen(delivery_status::created);
+    first.delivery = delivery_state{};
+    if (created)
+      first.delivery.merge(status_event{delivery_status::created, *created, 0});
+    first.twilio_sid.clear();
+    first.tries = 0;
+    first.create_error = 0;
+  }
+  return view;
+}
+
 } // namespace verity

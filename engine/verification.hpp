@@ -88,6 +88,12 @@ struct verification_view {
   delivery_status latest_delivery() const;
 };
 
+/// The verification as it stood when its start was acknowledged: pending, no wrong check, only
+/// its first attempt, which had reached Verity's `created` state and nothing more. The answer
+/// to an idempotent start is rendered from it, so a retry after a restart gets the first
+/// answer byte for byte however far the verification has moved since.
+verification_view as_created(verification_view view);
+
 /// What a code check answers.
 struct check_result {
   verification_status status = verification_status::pending;

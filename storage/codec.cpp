@@ -22,7 +22,6 @@ constexpr auto max_size = std::numeric_limits<std::size_t>::max();
 constexpr std::size_t id_size = 16;
 
 /// Fewest bytes of one header: two empty texts.
-constexpr std::size_t min_header_size = 2;
 
 /// Fewest bytes of one seen status: status, time and error code of one byte each.
 constexpr std::size_t min_seen_size = 3;
@@ -33,15 +32,15 @@ std::uint8_t byte_of(Enum value) {
 }
 
 /// A writer that has written the version byte.
-byte_writer versioned_writer() {
+byte_writer versioned_writer(std::uint8_t version = format_version) {
   byte_writer out;
-  out.u8(format_version);
+  out.u8(version);
   return out;
 }
 
 /// Reads the version byte; any other version is a failure.
-void read_version(byte_reader& in) {
-  if (in.u8() != format_version && !in.failed())
+void read_version(byte_reader& in, std::uint8_t version = format_version) {
+  if (in.u8() != version && !in.failed())
     in.fail("unknown format version");
 }
 
@@ -198,37 +197,22 @@ tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes) {
 }
 
 std::string encode(const idempotency_record& record) {
-  auto out = versioned_writer();
+  auto out = versioned_writer(idempotency_format_version);
   out.text(record.key);
   out.text(record.fingerprint);
   out.time(record.created_at);
-  out.varint(record.status);
-  out.text(record.content_type);
-  out.text(record.body);
-  out.varint(record.headers.size());
-  for (const auto& [name, value] : record.headers) {
-    out.text(name);
-    out.text(value);
-  }
+  out.id(record.verification);
   return std::move(out).take();
 }
 
 tl::expected<idempotency_record, decode_error> decode_idempotency(std::string_view bytes) {
   byte_reader in{bytes};
-  read_version(in);
+  read_version(in, idempotency_format_version);
   idempotency_record record;
   record.key = in.text();
   record.fingerprint = in.text();
   record.created_at = in.time();
-  record.status = static_cast<std::uint16_t>(in.varint(max_u16));
-  record.content_type = in.text();
-  record.body = in.text();
-  auto headers = in.count(min_header_size, max_size);
-  record.headers.reserve(headers);
-  for (std::size_t i = 0; i < headers; ++i) {
-    auto name = in.text();
-    record.headers.emplace_back(std::move(name), in.text());
-  }
+  record.verification = in.id<id_kind::verification>();
   return in.finish(std::move(record));
 }
 

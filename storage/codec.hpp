@@ -23,14 +23,17 @@
 /// - phone: version, phone, opted_out, window flag [+ window end], whatsapp_unreachable,
 ///   recent-send count, recent sends.
 /// - history value: version, error code.
-/// - idempotency answer: version, key, fingerprint, created_at, status, content type, body,
-///   header count, headers (name, value).
+/// - idempotency key (format version 2; version 1 held a rendered answer instead of the
+///   verification id): version, key, fingerprint, created_at, verification id.
 /// Decoders accept exactly what the encoders write: any truncation, unknown version, value out
 /// of range or trailing byte is an error naming the offset, never a crash or an overread.
 namespace verity::storage {
 
-/// The format version every encoder writes (and the only one the decoders accept).
+/// The format version every encoder writes (and the only one the decoders accept), except:
 inline constexpr std::uint8_t format_version = 1;
+
+/// The format version of idempotency keys (their decoder accepts only it).
+inline constexpr std::uint8_t idempotency_format_version = 2;
 
 /// Why stored bytes could not be decoded.
 using decode_error = std::string;
@@ -44,7 +47,7 @@ using decode_error = std::string;
 /// The stored form of a phone record.
 [[nodiscard]] std::string encode(const phone_record& record);
 
-/// The stored form of an idempotency answer.
+/// The stored form of an idempotency key and the verification it started.
 [[nodiscard]] std::string encode(const idempotency_record& record);
 
 /// The stored value of one history entry: the error code that came with the status.
@@ -60,7 +63,7 @@ decode_verification(std::string_view bytes);
 /// Reads a phone record written by `encode`.
 [[nodiscard]] tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes);
 
-/// Reads an idempotency answer written by `encode`.
+/// Reads an idempotency key written by `encode`.
 [[nodiscard]] tl::expected<idempotency_record, decode_error>
 decode_idempotency(std::string_view bytes);
 

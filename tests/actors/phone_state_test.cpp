@@ -1,30 +1,37 @@
-#include "actors/phone_state.hpp"
+// A phone actor's state as plain data, no actor system: the per-phone send limit (how long a
+// phone must wait before its next send, which sends still count, that every attempt counts
+// against it) and the follow-up of a failed attempt.
 
+#include <chrono>
 #include <memory>
 
 #include <gtest/gtest.h>
+
+#include "actors/phone_state.hpp"
 
 namespace verity {
 namespace {
 
 using namespace std::chrono_literals;
 
-/// A phone actor's state on its own (no actor system): the rules it applies to plain data.
 class phone_state_test : public ::testing::Test {
 protected:
   phone_state_test() {
-    auto settings = std::make_shared<verification_settings>();
-    settings->send_limit = {3, 10min};
-    settings->secret = {1, 2, 3, 4};
-    settings->hasher = std::make_shared<code_hasher>(std::string_view{"phone state test secret"});
-    settings_ = settings.get();
-    state_.settings = std::move(settings);
+    settings_->send_limit = rate_limit{3, 10min};
+    settings_->secret = {1, 2, 3, 4};
+    settings_->hasher = std::make_shared<code_hasher>(std::string_view{"test secret for codes"});
+    state_.settings = settings_;
     state_.phone = "+12015550123";
     state_.record.phone = state_.phone;
   }
 
-  /// A pending verification with the configured fallback policy (or `policy`).
-  live_verification& start(std::optional<fallback_policy> policy = std::nullopt) {
+  /// Records a send `ago` before `now_`.
+  void sent(std::chrono::milliseconds ago) {
+    state_.record.recent_sends.push_back(now_ - ago);
+  }
+
+  /// A new live verification with the fallback policy `policy`.
+  live_verification& start(fallback_policy policy) {
     verification_request request;
     request.phone = state_.phone;
     request.fallback = policy;
@@ -36,44 +43,46 @@ protected:
     message.delivery.merge({delivery_status::failed, now_, code});
   }
 
-  timestamp now_ = timestamp{std::chrono::hours{480'000}};
-  verification_settings* settings_ = nullptr;
+  std::shared_ptr<verification_settings> settings_ = std::make_shared<verification_settings>();
   phone_state state_;
+  timestamp now_ = std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::sys_days{std::chrono::year{2024} / 5 / 1} + 12h);
 };
 
-TEST_F(phone_state_test, sends_under_the_limit_need_no_wait) {
+TEST_F(phone_state_test, a_phone_under_the_limit_may_send_now) {
   EXPECT_EQ(state_.send_limit_wait(now_), 0ms);
-  state_.record.recent_sends = {now_ - 5min, now_ - 1min};
+  sent(1min);
+  sent(2min);
   EXPECT_EQ(state_.send_limit_wait(now_), 0ms);
-  EXPECT_EQ(state_.record.recent_sends.size(), 2U);
 }
 
-TEST_F(phone_state_test, at_the_limit_the_wait_lasts_until_the_oldest_send_leaves_the_window) {
-  state_.record.recent_sends = {now_ - 2min, now_ - 9min, now_ - 30s};
-  EXPECT_EQ(state_.send_limit_wait(now_), 1min);
-  EXPECT_EQ(state_.send_limit_wait(now_ + 59'999ms), 1ms);
-  EXPECT_EQ(state_.record.recent_sends.size(), 3U);
+TEST_F(phone_state_test, a_phone_at_the_limit_waits_until_its_oldest_send_leaves_the_window) {
+  sent(1min);
+  sent(7min); // the oldest, though not the first recorded
+  sent(3min);
+  EXPECT_EQ(state_.send_limit_wait(now_), 3min);
+  EXPECT_EQ(state_.send_limit_wait(now_ + 3min - 1ms), 1ms);
+  EXPECT_EQ(state_.send_limit_wait(now_ + 3min), 0ms);
 }
 
 TEST_F(phone_state_test, sends_older_than_the_window_are_forgotten) {
-  state_.record.recent_sends = {now_ - 10min, now_ - 11min, now_ - 1min, now_ - 9min};
+  sent(10min); // leaves the window exactly now
+  sent(11min);
+  sent(1min);
+  sent(2min);
   EXPECT_EQ(state_.send_limit_wait(now_), 0ms);
-  EXPECT_EQ(state_.record.recent_sends, (std::vector<timestamp>{now_ - 1min, now_ - 9min}));
+  EXPECT_EQ(state_.record.recent_sends.size(), 2u) << "stale sends were not forgotten";
 }
 
-TEST_F(phone_state_test, the_wait_follows_the_configured_limit) {
-  settings_->send_limit = {1, 1h};
-  state_.record.recent_sends = {now_ - 20min};
-  EXPECT_EQ(state_.send_limit_wait(now_), 40min);
-  EXPECT_EQ(state_.send_limit_wait(now_ + 1h), 0ms);
-  EXPECT_TRUE(state_.record.recent_sends.empty());
-}
-
-TEST_F(phone_state_test, every_attempt_counts_against_the_send_limit) {
-  auto& verification = start();
-  for (int i = 0; i < 3; ++i)
-    state_.add_attempt(verification, channel::sms, now_);
-  EXPECT_EQ(state_.send_limit_wait(now_), 10min);
+TEST_F(phone_state_test, every_attempt_counts_against_the_limit) {
+  auto verification = state_.make_verification(verification_request{state_.phone, {}, {}, "en"},
+                                                now_, {});
+  for (std::uint32_t i = 0; i < settings_->send_limit.count; ++i) {
+    EXPECT_EQ(state_.send_limit_wait(now_), 0ms) << "attempt " << i;
+    state_.add_attempt(verification, i % 2 == 0 ? channel::whatsapp : channel::sms, now_);
+  }
+  EXPECT_EQ(state_.send_limit_wait(now_), settings_->send_limit.window);
+  EXPECT_EQ(state_.send_limit_wait(now_ + 4min), 6min);
 }
 
 TEST_F(phone_state_test, the_followup_of_a_failed_whatsapp_attempt_follows_the_policy) {

@@ -19,8 +19,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "net/sim_inbox.hpp"
-#include "net/twilio_simulator.hpp"
+#include "net/sim/inbox.hpp"
+#include "net/sim/simulator.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/prometheus_server.hpp"

@@ -17,7 +17,7 @@
 
 #include "engine/form.hpp"
 #include "engine/twilio_signature.hpp"
-#include "net/router.hpp"
+#include "net/api/router.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/io_thread.hpp"

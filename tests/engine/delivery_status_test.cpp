@@ -194,5 +194,17 @@ TEST(delivery_state, property_state_merge_is_a_join) {
   }
 }
 
+TEST(delivery_status, seen_events_rebuild_the_state_they_come_from) {
+  auto state = fold({{ds::created, at(0), 0}, {ds::sent, at(2), 0}, {ds::queued, at(1), 0},
+                     {ds::failed, at(4), 30008}, {ds::read, at(3), 0}});
+  auto events = seen_events(state);
+  ASSERT_EQ(events.size(), 6u) << "read implies delivered";
+  EXPECT_TRUE(std::is_sorted(events.begin(), events.end(), [](const auto& a, const auto& b) {
+    return a.status < b.status;
+  }));
+  EXPECT_EQ(fold(events), state);
+  EXPECT_TRUE(seen_events(delivery_state{}).empty());
+}
+
 } // namespace
 } // namespace verity

@@ -11,7 +11,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "net/beast_request.hpp"
+#include "net/http/beast_request.hpp"
 #include "tests/fuzz/route_harness.hpp"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/id.hpp"
-#include "net/request_parsing.hpp"
+#include "net/api/request_parsing.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/route_harness.hpp"
 

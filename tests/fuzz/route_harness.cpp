@@ -17,11 +17,11 @@
 #include "engine/form.hpp"
 #include "engine/routing.hpp"
 #include "engine/twilio_signature.hpp"
-#include "net/api_context.hpp"
-#include "net/api_routes.hpp"
-#include "net/router.hpp"
+#include "net/api/context.hpp"
+#include "net/api/router.hpp"
+#include "net/api/routes.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
-#include "tests/net/fake_actors.hpp"
+#include "tests/net/api/fake_actors.hpp"
 
 namespace verity::fuzz {
 

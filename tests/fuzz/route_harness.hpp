@@ -6,7 +6,7 @@
 
 #include "engine/delivery_status.hpp"
 #include "engine/error.hpp"
-#include "net/http_message.hpp"
+#include "net/http/message.hpp"
 
 namespace verity::fuzz {
 

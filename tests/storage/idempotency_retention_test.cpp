@@ -23,7 +23,7 @@ protected:
   /// Stores an answer under `key` given at `created`.
   void store(const std::string& key, timestamp created) {
     write_batch batch;
-    batch.answers.push_back({key, "fingerprint", created, 201, "application/json", "{}", {}});
+    batch.answers.push_back({key, "fingerprint", created, verification_id::generate(1)});
     group_commit group{*db_, false, stats_};
     ASSERT_TRUE(group.add(batch));
     ASSERT_TRUE(group.commit());

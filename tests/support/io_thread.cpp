@@ -6,7 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "net/http_server.hpp"
+#include "net/http/server.hpp"
 
 namespace verity::test {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "net/http_message.hpp"
+#include "net/http/message.hpp"
 
 namespace boost::asio {
 class io_context;

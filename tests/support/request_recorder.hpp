@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "net/http_message.hpp"
+#include "net/http/message.hpp"
 
 namespace verity::test {
 
