@@ -3,10 +3,11 @@
 #include <utility>
 
 #include <caf/event_based_actor.hpp>
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/error_classification.hpp"
+#include "engine/message_text.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
@@ -30,10 +31,6 @@ retry_class retry_class_of(const create_result& result) {
   if (result.http_status == 0)
     return retry_class::transport;
   return result.http_status >= 500 ? retry_class::server : retry_class::throttled;
-}
-
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 /// Counts a write of the record as answered; once none is under way, acknowledges the
@@ -205,11 +202,9 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 } // namespace
 
 outbound_message message_state::outbound() const {
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(setup.settings->code_ttl).count();
-  auto body = fmt::format("Your verification code is {}. It expires in {} minutes. Do not share it.",
-                          setup.code, std::max<decltype(minutes)>(1, minutes));
-  return {setup.record.id, setup.record.via, setup.record.to, std::move(body),
-          setup.record.as_template, setup.code};
+  return {setup.record.id, setup.record.via, setup.record.to,
+          code_message_text(setup.code, setup.settings->code_ttl), setup.record.as_template,
+          setup.code};
 }
 
 bool message_state::merge(const status_event& event) {

@@ -7,6 +7,7 @@
 
 #include "engine/delivery_status.hpp"
 #include "engine/id.hpp"
+#include "engine/keywords.hpp"
 #include "engine/records.hpp"
 #include "engine/verification.hpp"
 
@@ -43,9 +44,6 @@ struct status_callback {
   std::uint32_t error_code = 0;
   timestamp at;                ///< When the callback reached Verity.
 };
-
-/// What an inbound message asks of its sender's phone record.
-enum class inbound_action : std::uint8_t { none, opt_out, opt_in };
 
 /// An inbound message (signature already checked): opt-out keywords, and WhatsApp's window.
 struct inbound_message {

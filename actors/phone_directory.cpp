@@ -10,6 +10,7 @@
 
 #include "actors/phone_actor.hpp"
 #include "engine/phone.hpp"
+#include "engine/routing.hpp"
 
 namespace verity {
 
@@ -170,7 +171,7 @@ std::vector<phone_directory_actor> spawn_phone_directory(caf::actor_system& syst
 
 const phone_directory_actor& shard_for(const std::vector<phone_directory_actor>& shards,
                                        std::uint32_t routing_key) {
-  return shards[routing_key % shards.size()];
+  return shards[shard_index(routing_key, shards.size())];
 }
 
 } // namespace verity

@@ -14,10 +14,6 @@ namespace verity::phone_effects {
 
 using std::chrono::milliseconds;
 
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
-}
-
 void persist(self_pointer self, write_batch batch, done_handler done) {
   ++self->state.persisting;
   self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))

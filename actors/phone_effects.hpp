@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "actors/phone_actor.hpp"
+#include "engine/clock.hpp"
 
 namespace verity::phone_effects {
 
@@ -15,9 +16,6 @@ using self_pointer = phone_actor::stateful_pointer<phone_state>;
 
 /// What runs once a durable write finished: no error when it is on disk.
 using done_handler = std::function<void(caf::error)>;
-
-/// Now, on the wall clock, in the millisecond resolution records keep.
-timestamp wall_clock_now();
 
 /// Stores `batch` durably, then runs `done(error)` (no error when durable).
 void persist(self_pointer self, write_batch batch, done_handler done);

@@ -5,7 +5,6 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "engine/error_classification.hpp"
 #include "engine/routing.hpp"
 
 namespace verity {
@@ -122,23 +121,16 @@ message_record& phone_state::add_attempt(live_verification& verification, channe
 
 failure_followup phone_state::followup_for(const live_verification& verification,
                                            const message_record& message) const {
-  bool latest = !verification.attempts.empty() && verification.attempts.back().id == message.id;
-  if (!latest)
-    return failure_followup::nothing; // a newer attempt is already on its way
-  auto code = message.error_code();
-  auto reaction = message.delivery.current() == delivery_status::timed_out
-                    ? error_reaction::delivery_failed
-                    : classify_callback_error(code);
-  bool room = verification.attempts_over(message.via) < settings->max_attempts_per_channel;
-  if (reaction == error_reaction::retry && room)
-    return failure_followup::same_channel;
-  if (reaction == error_reaction::resend_as_template && settings->whatsapp_template
-      && !message.as_template && room)
-    return failure_followup::as_template;
-  bool automatic = verification.record.fallback == fallback_policy::automatic;
-  if (automatic && message.via == channel::whatsapp && !verification.fell_back)
-    return failure_followup::sms_fallback;
-  return failure_followup::nothing;
+  failed_attempt attempt;
+  attempt.via = message.via;
+  attempt.timed_out = message.delivery.current() == delivery_status::timed_out;
+  attempt.error_code = message.error_code();
+  attempt.as_template = message.as_template;
+  attempt.latest = !verification.attempts.empty() && verification.attempts.back().id == message.id;
+  attempt.attempts_over_channel = verification.attempts_over(message.via);
+  return decide_followup(attempt, {verification.record.fallback, verification.fell_back,
+                                   settings->max_attempts_per_channel,
+                                   settings->whatsapp_template});
 }
 
 } // namespace verity

@@ -11,6 +11,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/verification_settings.hpp"
+#include "engine/followup.hpp"
 
 namespace verity {
 
@@ -45,14 +46,6 @@ struct long_poll {
   verification_id id;
   std::optional<delivery_status> seen;
   caf::typed_response_promise<verification_view> promise;
-};
-
-/// What to do after a message failed (decided once per failed message).
-enum class failure_followup {
-  nothing,         ///< Wait for the client (manual fallback), or no other channel (none).
-  same_channel,    ///< Transient: a new attempt over the same channel.
-  as_template,     ///< Outside the WhatsApp window: a new attempt as the approved template.
-  sms_fallback,    ///< Automatic fallback: the same code by SMS, now.
 };
 
 /// The state of one phone actor.
@@ -110,7 +103,8 @@ struct phone_state {
   /// A new attempt over `via`, appended to `verification` and counted against the send limit.
   message_record& add_attempt(live_verification& verification, channel via, timestamp now);
 
-  /// The follow-up a failed `message` calls for, per the error and the fallback policy.
+  /// The follow-up a failed `message` calls for, per the error and the fallback policy (see
+  /// decide_followup).
   failure_followup followup_for(const live_verification& verification,
                                 const message_record& message) const;
 

@@ -10,6 +10,7 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/metrics.hpp"
 
 namespace verity {
@@ -17,12 +18,6 @@ namespace verity {
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-/// Unix time now, in the precision of stored timestamps.
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-    std::chrono::system_clock::now());
-}
 
 /// What the writer thread holds: the open group with its waiters, and the retention schedule.
 class writer_state {

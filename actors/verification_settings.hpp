@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/code.hpp"
-#include "engine/config_values.hpp"
+#include "engine/fallback_policy.hpp"
 #include "engine/retry_policy.hpp"
 #include "engine/units.hpp"
 

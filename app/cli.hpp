@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 /// The `verity` command line.
 namespace verity {

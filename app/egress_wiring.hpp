@@ -5,7 +5,7 @@
 #include <string>
 
 #include "actors/actors.hpp"
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -23,7 +23,7 @@
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "engine/routing.hpp"
 #include "net/api/context.hpp"
 #include "net/api/health_routes.hpp"
@@ -70,7 +70,8 @@ storage::rocksdb_options storage_options_of(const config& settings) {
 }
 
 /// Exports the storage actors' counters, read at scrape time.
-void export_storage_stats(metrics& recorder, std::shared_ptr<const storage_stats> stats) {
+void export_storage_stats(prometheus_metrics& recorder,
+                          std::shared_ptr<const storage_stats> stats) {
   auto read = [stats](const std::atomic<std::uint64_t> storage_stats::*counter) {
     return [stats, counter] { return static_cast<double>((*stats.*counter).load()); };
   };
@@ -90,7 +91,7 @@ void export_storage_stats(metrics& recorder, std::shared_ptr<const storage_stats
 
 /// Exports what RocksDB holds in memory, read at scrape time. `db` must outlive `recorder`'s
 /// last scrape (both live until run_engine returns, the server stopped first).
-void export_storage_memory(metrics& recorder, const storage::rocksdb_backend& db) {
+void export_storage_memory(prometheus_metrics& recorder, const storage::rocksdb_backend& db) {
   recorder.export_gauge("verity_storage_memtable_bytes",
                         "RocksDB memtables, flushed or not (capped at half of "
                         "VERITY_STORAGE_MEMORY).",
@@ -209,7 +210,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   spdlog::info("recovered {} in-flight verifications ({} skipped) in {} ms",
                recovered->in_flight.size(), recovered->skipped, recovered->elapsed.count());
 
-  metrics recorder; // before the actors and the server, which record into it
+  prometheus_metrics recorder; // before the actors and the server, which record into it
   asio::io_context io{static_cast<int>(settings.net_threads)};
   caf::actor_system_config actor_config;
   actors::apply_scheduler_settings(actor_config, {settings.worker_threads()});

@@ -4,7 +4,7 @@
 
 #include <tl/expected.hpp>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 namespace verity {
 

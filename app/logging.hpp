@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 namespace verity {
 

@@ -16,7 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/logging.hpp"
-#include "engine/config_values.hpp"
+#include "config/config_values.hpp"
 #include "net/sim/create.hpp"
 #include "net/sim/simulator.hpp"
 

@@ -7,10 +7,9 @@
 #include <string_view>
 #include <vector>
 
-namespace verity {
+#include "engine/clock.hpp"
 
-/// Milliseconds since the Unix epoch, the clock every delivery timestamp is kept in.
-using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+namespace verity {
 
 /// The delivery status of one outbound message: Twilio's outbound statuses plus the engine's
 /// own `created` (the create request is on its way; API v1 shows it as delivery state "sending")

@@ -1,10 +1,11 @@
 #pragma once
 
+// The events Verity counts, as the code that sees them reports them: an interface, so that the
+// domain, the actors, the routes and storage record without knowing the registry behind it.
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,99 +27,101 @@ enum class retry_class : std::uint8_t {
   server,    ///< Twilio answered 5xx.
 };
 
-/// The Prometheus metrics Verity keeps (see ARCHITECTURE.md, "Observability"). Created once in
-/// main and shared by pointer; a null pointer records nothing (tests, benchmarks).
-///
-/// Every label combination is created up front, so recording is a lock-free atomic add on a
-/// series held by reference, histograms included (see atomic_histogram). Only bounded labels
-/// exist: channel, status, outcome, reason, class, result, error code, route.
+/// The metrics Verity keeps (see ARCHITECTURE.md, "Observability"). One implementation is
+/// created in main (app/ holds the registry) and shared by pointer; a null pointer records
+/// nothing (tests, benchmarks). Every method is thread-safe, and every event is cheap enough to
+/// record once per message or request.
 class metrics {
 public:
   /// The series of one route pattern: requests by status code and their duration.
-  class route_series;
+  class route_series {
+  public:
+    virtual ~route_series() = default;
 
-  /// Creates the registry and every series.
-  metrics();
-  ~metrics();
+    /// Counts one answer with `status` that took `elapsed`.
+    virtual void record(int status, std::chrono::steady_clock::duration elapsed) const = 0;
+
+  protected:
+    route_series() = default;
+    route_series(const route_series&) = default;
+    route_series& operator=(const route_series&) = default;
+  };
+
+  virtual ~metrics() = default;
 
   metrics(const metrics&) = delete;
   metrics& operator=(const metrics&) = delete;
 
   /// A verification was started (its first message is durable).
-  void verification_started();
+  virtual void verification_started() = 0;
 
   /// A verification ended with `outcome` (approved, expired, ...); `pending` is ignored.
-  void verification_finished(verification_status outcome);
+  virtual void verification_finished(verification_status outcome) = 0;
 
   /// Twilio accepted a message over `via`.
-  void message_sent(channel via);
+  virtual void message_sent(channel via) = 0;
 
   /// A message's delivery state changed from `before` to `after`: counts the status transition
   /// and observes the time from `created` to the first `delivered` or `read`.
-  void delivery_changed(channel via, const delivery_state& before, const delivery_state& after);
+  virtual void delivery_changed(channel via, const delivery_state& before,
+                                const delivery_state& after) = 0;
 
   /// A message over `via` reached its delivery deadline unconfirmed.
-  void deadline_expired(channel via);
+  virtual void deadline_expired(channel via) = 0;
 
   /// A verification fell back to SMS after a WhatsApp message ended in `reason` (a failure).
-  void fallback(delivery_status reason);
+  virtual void fallback(delivery_status reason) = 0;
 
   /// A create request is retried.
-  void retry(retry_class kind);
+  virtual void retry(retry_class kind) = 0;
 
   /// Twilio answered a create request (or did not: `http_status` 0) after `elapsed`: counted
   /// as created, throttled (429), refused (another status) or unreachable. `twilio_code` is
   /// Twilio's error code, 0 when none.
-  void twilio_request(bool created, int http_status, std::uint32_t twilio_code,
-                      std::chrono::steady_clock::duration elapsed);
+  virtual void twilio_request(bool created, int http_status, std::uint32_t twilio_code,
+                              std::chrono::steady_clock::duration elapsed) = 0;
 
   /// Twilio reported error `twilio_code` (a create answer or a status callback); 0 is ignored.
-  void twilio_error(std::uint32_t twilio_code);
+  virtual void twilio_error(std::uint32_t twilio_code) = 0;
 
   /// A status callback was handled with `result`.
-  void callback(callback_result result);
+  virtual void callback(callback_result result) = 0;
 
   /// Egress now has `in_flight` create requests on the wire and `queued` waiting their turn.
-  void egress_depth(std::size_t in_flight, std::size_t queued);
+  virtual void egress_depth(std::size_t in_flight, std::size_t queued) = 0;
 
   /// A group commit of `requests` persist requests took `elapsed` (write and fsync).
-  void storage_commit(std::size_t requests, std::chrono::steady_clock::duration elapsed);
+  virtual void storage_commit(std::size_t requests,
+                              std::chrono::steady_clock::duration elapsed) = 0;
 
   /// Recovery at start resumed `resumed` in-flight verifications and skipped `skipped`.
-  void recovered(std::size_t resumed, std::size_t skipped);
+  virtual void recovered(std::size_t resumed, std::size_t skipped) = 0;
 
   /// Recovery sent a new attempt over `via` with a fresh code: the latest attempt was stored
   /// but never confirmed by Twilio before the restart (it may still have left).
-  void recovery_resend(channel via);
+  virtual void recovery_resend(channel via) = 0;
 
   /// An actor of `kind` started.
-  void actor_started(actor_kind kind);
+  virtual void actor_started(actor_kind kind) = 0;
 
   /// An actor of `kind` stopped.
-  void actor_stopped(actor_kind kind);
+  virtual void actor_stopped(actor_kind kind) = 0;
 
   /// The series of route `pattern` (as the router knows it, never a raw path), created on first
   /// use. Not for hot paths: call it while routes are added, then keep the reference.
-  const route_series& http_route(std::string_view pattern);
+  virtual const route_series& http_route(std::string_view pattern) = 0;
 
   /// A request to `route` was answered `status` after `elapsed`.
   void http_request(const route_series& route, int status,
-                    std::chrono::steady_clock::duration elapsed) const;
+                    std::chrono::steady_clock::duration elapsed) const {
+    route.record(status, elapsed);
+  }
 
-  /// Exports a counter whose value `read` returns at scrape time (e.g. atomics kept elsewhere).
-  /// `read` must be thread-safe and cheap.
-  void export_counter(std::string name, std::string help, std::function<double()> read);
+  /// Everything recorded, in the text exposition format the /metrics route serves.
+  virtual std::string text() const = 0;
 
-  /// Exports a gauge whose value `read` returns at scrape time (e.g. memory held elsewhere).
-  /// `read` must be thread-safe and cheap.
-  void export_gauge(std::string name, std::string help, std::function<double()> read);
-
-  /// Everything, in the Prometheus text exposition format.
-  std::string text() const;
-
-private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+protected:
+  metrics() = default;
 };
 
 } // namespace verity

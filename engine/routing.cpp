@@ -14,4 +14,8 @@ std::uint32_t phone_routing_key(std::span<const std::uint8_t> secret, std::strin
          | std::uint32_t{digest[2]} << 8 | std::uint32_t{digest[3]};
 }
 
+std::size_t shard_index(std::uint32_t routing_key, std::size_t shards) {
+  return routing_key % shards;
+}
+
 } // namespace verity

@@ -49,10 +49,6 @@ std::string_view to_string(verification_status status) {
   return status_names[static_cast<std::size_t>(status)];
 }
 
-std::optional<verification_status> parse_verification_status(std::string_view text) {
-  return parse_name<verification_status>(status_names, text);
-}
-
 std::uint32_t message_record::error_code() const {
   auto from_callback = delivery.error_code();
   return from_callback != 0 ? from_callback : create_error;

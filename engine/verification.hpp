@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/code.hpp"
-#include "engine/config_values.hpp"
 #include "engine/delivery_status.hpp"
+#include "engine/fallback_policy.hpp"
 #include "engine/id.hpp"
 
 namespace verity {
@@ -46,9 +46,6 @@ enum class verification_status : std::uint8_t {
 
 /// The API name, e.g. "max_attempts_reached".
 std::string_view to_string(verification_status status);
-
-/// Parses an API name.
-std::optional<verification_status> parse_verification_status(std::string_view text);
 
 /// One outbound message: an attempt to deliver a verification's code over one channel.
 struct message_record {

@@ -85,7 +85,7 @@ struct actor_gateway::impl {
   phone_directory_actor shard_of(std::uint32_t routing_key) const {
     if (shards.empty())
       return {};
-    return shards[routing_key % shards.size()];
+    return shards[shard_index(routing_key, shards.size())];
   }
 
   /// The shard of an E.164 number.

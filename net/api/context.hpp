@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "actors/actors.hpp"
-#include "engine/config.hpp"
+#include "config/config.hpp"
 #include "net/api/limits.hpp"
 #include "net/api/secret_store.hpp"
 

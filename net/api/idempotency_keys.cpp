@@ -2,15 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
+
 namespace verity::net {
 
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-timestamp wall_clock_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 } // namespace
 

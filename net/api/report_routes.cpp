@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/clock.hpp"
 #include "engine/form.hpp"
 #include "engine/phone.hpp"
 #include "net/api/actor_gateway.hpp"
@@ -100,12 +101,6 @@ tl::expected<std::uint32_t, http_response> parse_days(const http_request& reques
   return days;
 }
 
-/// Now, in the precision of stored timestamps.
-timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-    std::chrono::system_clock::now());
-}
-
 /// GET /v1/stats[?days=N]: platform counters over 1..365 days (default 30).
 void get_stats(const state_ptr& state, const http_request& request, responder respond) {
   auto days = parse_days(request, 30, 365);
@@ -113,7 +108,8 @@ void get_stats(const state_ptr& state, const http_request& request, responder re
     return respond(std::move(days.error()));
   if (!state->engine->reads_messages())
     return respond(not_implemented("Delivery statistics"));
-  state->engine->platform_stats({*days, now()}, [respond](engine_result<stats_report> result) {
+  stats_query query{*days, wall_clock_now()};
+  state->engine->platform_stats(query, [respond](engine_result<stats_report> result) {
     if (!result)
       return respond(failure_response(result.error()));
     respond({200, "application/json", to_body(stats_json(*result)), {}});
@@ -133,7 +129,7 @@ void get_phone_stats(const state_ptr& state, const http_request& request, respon
     return respond(not_implemented("Delivery statistics"));
   auto e164 = phone->e164;
   state->engine->phone_stats(
-    {e164, *days, now()}, [respond, e164](engine_result<phone_stats_report> result) {
+    {e164, *days, wall_clock_now()}, [respond, e164](engine_result<phone_stats_report> result) {
       if (!result)
         return respond(failure_response(result.error()));
       respond({200, "application/json", to_body(phone_stats_json(*result, e164)), {}});

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 namespace verity::net {
 

@@ -1,14 +1,14 @@
 #include "net/api/webhook_routes.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/form.hpp"
+#include "engine/keywords.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 #include "engine/twilio_signature.hpp"
@@ -34,15 +34,6 @@ using state_ptr = std::shared_ptr<webhook_state>;
 /// A webhook route, run with the request's verified form parameters.
 using webhook_handler = void (*)(const state_ptr& state, const http_request& request,
                                  form_params params, responder respond);
-
-constexpr std::array<std::string_view, 6> opt_out_keywords = {"STOP",   "STOPALL", "UNSUBSCRIBE",
-                                                              "CANCEL", "END",     "QUIT"};
-constexpr std::array<std::string_view, 3> opt_in_keywords = {"START", "UNSTOP", "YES"};
-
-/// Now, at the precision delivery timestamps are kept in.
-timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 /// At most 40 visible ASCII characters of a value Twilio sent, safe to log.
 std::string printable(std::string_view text) {
@@ -164,7 +155,7 @@ std::optional<status_callback> read_callback(const form_params& params) {
   callback.phone = std::string(recipient);
   callback.status = *status;
   callback.error_code = error_code_of(params);
-  callback.at = now();
+  callback.at = wall_clock_now();
   return callback;
 }
 
@@ -187,23 +178,6 @@ void on_status(const state_ptr& state, const http_request& request, form_params 
   apply_status(state, std::move(*callback), std::move(respond));
 }
 
-/// What an inbound Body asks for: the keyword, trimmed, in any case.
-inbound_action keyword_action(std::string_view body) {
-  auto first = body.find_first_not_of(" \t\r\n");
-  auto last = body.find_last_not_of(" \t\r\n");
-  if (first == std::string_view::npos)
-    return inbound_action::none;
-  std::string word(body.substr(first, last - first + 1));
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  auto is = [&word](std::string_view keyword) { return word == keyword; };
-  if (std::any_of(opt_out_keywords.begin(), opt_out_keywords.end(), is))
-    return inbound_action::opt_out;
-  if (std::any_of(opt_in_keywords.begin(), opt_in_keywords.end(), is))
-    return inbound_action::opt_in;
-  return inbound_action::none;
-}
-
 /// POST /v1/webhooks/twilio/inbound.
 void on_inbound(const state_ptr& state, const http_request&, form_params params,
                 responder respond) {
@@ -214,8 +188,8 @@ void on_inbound(const state_ptr& state, const http_request&, form_params params,
     spdlog::info("inbound message from {} ignored: {}", mask_phone(from), phone.error());
     return respond(std::move(twiml));
   }
-  inbound_message message{phone->e164, is_whatsapp_address(from),
-                          keyword_action(find_param(params, "Body").value_or("")), now()};
+  auto action = keyword_action(find_param(params, "Body").value_or(""));
+  inbound_message message{phone->e164, is_whatsapp_address(from), action, wall_clock_now()};
   state->engine->inbound(std::move(message),
                          [respond, twiml](engine_result<acknowledged> result) {
                            if (!result)

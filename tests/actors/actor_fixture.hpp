@@ -17,7 +17,7 @@
 #include "actors/actors.hpp"
 #include "actors/phone_directory.hpp"
 #include "actors/verification_settings.hpp"
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "engine/send_guard.hpp"
 
 namespace verity::test {
@@ -114,7 +114,7 @@ protected:
 
   /// Counts what the actors record once a test sets `settings_->recorder = &recorded_`;
   /// declared first, so it outlives the actors.
-  metrics recorded_;
+  prometheus_metrics recorded_;
   caf::actor_system_config config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::scheduler::test_coordinator* scheduler_ = nullptr;

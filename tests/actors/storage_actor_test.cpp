@@ -11,7 +11,7 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "storage/rocksdb_backend.hpp"
 #include "tests/storage/storage_samples.hpp"
 
@@ -234,7 +234,7 @@ TEST_F(storage_test, group_commit_joins_requests_sent_at_once) {
 }
 
 TEST_F(storage_test, group_commits_are_timed_and_sized_in_metrics) {
-  metrics recorded;
+  prometheus_metrics recorded;
   auto settings = quick();
   settings.recorder = &recorded;
   close();

@@ -13,7 +13,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <nlohmann/json.hpp>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 #include "engine/form.hpp"
 #include "engine/routing.hpp"
 #include "engine/twilio_signature.hpp"

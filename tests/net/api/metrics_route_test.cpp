@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "net/api/router.hpp"
 
 namespace verity::net {
@@ -23,7 +23,7 @@ std::optional<http_response> route(router& routes, std::string method, std::stri
 }
 
 TEST(metrics_route_test, requests_are_counted_by_route_pattern_never_by_path) {
-  metrics recorded;
+  prometheus_metrics recorded;
   router routes{&recorded};
   add_metrics_route(routes, recorded);
   routes.add("GET", "/v1/verifications/{id}", [](const http_request&, responder respond) {

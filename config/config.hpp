@@ -12,8 +12,9 @@
 
 #include <tl/expected.hpp>
 
-#include "engine/config_keys.hpp"
-#include "engine/config_values.hpp"
+#include "config/config_keys.hpp"
+#include "config/config_values.hpp"
+#include "engine/fallback_policy.hpp"
 #include "engine/units.hpp"
 
 /// The engine's configuration: typed settings loaded from defaults, a TOML file, the

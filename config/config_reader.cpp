@@ -1,4 +1,4 @@
-#include "engine/config_reader.hpp"
+#include "config/config_reader.hpp"
 
 #include <cctype>
 #include <cerrno>

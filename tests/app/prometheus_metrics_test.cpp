@@ -1,4 +1,4 @@
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@ bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
 }
 
-TEST(metrics_test, every_series_exists_before_any_event) {
-  metrics recorded;
+TEST(prometheus_metrics_test, every_series_exists_before_any_event) {
+  prometheus_metrics recorded;
   auto text = recorded.text();
   EXPECT_TRUE(has_line(text, "verity_verifications_started_total 0")) << text;
   EXPECT_TRUE(has_line(text, R"(verity_verifications_finished_total{outcome="expired"} 0)"));
@@ -25,8 +25,8 @@ TEST(metrics_test, every_series_exists_before_any_event) {
   EXPECT_EQ(text.find("+1"), std::string::npos) << "no phone number is ever a label";
 }
 
-TEST(metrics_test, events_show_up_under_their_bounded_labels) {
-  metrics recorded;
+TEST(prometheus_metrics_test, events_show_up_under_their_bounded_labels) {
+  prometheus_metrics recorded;
   recorded.verification_started();
   recorded.verification_finished(verification_status::approved);
   recorded.verification_finished(verification_status::pending);
@@ -65,8 +65,8 @@ TEST(metrics_test, events_show_up_under_their_bounded_labels) {
   EXPECT_TRUE(has_line(text, R"(verity_recovery_resends_total{channel="whatsapp"} 1)"));
 }
 
-TEST(metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_read) {
-  metrics recorded;
+TEST(prometheus_metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_read) {
+  prometheus_metrics recorded;
   timestamp created{std::chrono::milliseconds{1'000'000}};
   delivery_state before;
   before.merge({delivery_status::created, created, 0});
@@ -94,8 +94,8 @@ TEST(metrics_test, delivery_changes_count_transitions_and_time_to_delivered_and_
   EXPECT_TRUE(has_line(text, R"(verity_time_to_read_seconds_count{channel="sms"} 0)"));
 }
 
-TEST(metrics_test, twilio_answers_are_counted_by_result_with_429_apart) {
-  metrics recorded;
+TEST(prometheus_metrics_test, twilio_answers_are_counted_by_result_with_429_apart) {
+  prometheus_metrics recorded;
   recorded.twilio_request(true, 201, 0, 10ms);
   recorded.twilio_request(false, 429, 20429, 10ms);
   recorded.twilio_request(false, 400, 21211, 10ms);
@@ -110,8 +110,8 @@ TEST(metrics_test, twilio_answers_are_counted_by_result_with_429_apart) {
   EXPECT_TRUE(has_line(text, R"(verity_twilio_errors_total{code="20429"} 1)"));
 }
 
-TEST(metrics_test, egress_depth_storage_commits_and_recovery_are_exported) {
-  metrics recorded;
+TEST(prometheus_metrics_test, egress_depth_storage_commits_and_recovery_are_exported) {
+  prometheus_metrics recorded;
   recorded.egress_depth(3, 12);
   recorded.egress_depth(2, 7); // a gauge: the latest value counts
   recorded.storage_commit(5, 3ms);

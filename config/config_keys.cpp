@@ -1,4 +1,4 @@
-#include "engine/config_keys.hpp"
+#include "config/config_keys.hpp"
 
 #include <algorithm>
 #include <array>

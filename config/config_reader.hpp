@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 /// The first step of loading a configuration: every key's effective text and where it came
 /// from, read from defaults, the TOML file, the environment and flags, before any parsing.

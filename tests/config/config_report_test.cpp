@@ -2,7 +2,7 @@
 // redacted, and the warnings about a valid configuration.
 #include <algorithm>
 
-#include "tests/engine/config_fixture.hpp"
+#include "tests/config/config_fixture.hpp"
 
 namespace verity::test {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 namespace verity::test {
 

@@ -1,4 +1,4 @@
-#include "engine/atomic_histogram.hpp"
+#include "app/atomic_histogram.hpp"
 
 #include <cmath>
 #include <thread>

@@ -1,4 +1,4 @@
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <thread>
 #include <utility>
 
-#include "engine/config_reader.hpp"
+#include "config/config_reader.hpp"
 
 namespace verity {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/config_values.hpp"
+#include "config/config_values.hpp"
 
 #include <algorithm>
 #include <array>
@@ -23,12 +23,6 @@ constexpr std::string_view url_expected =
 /// Names of the values of an enumeration.
 template <class E, std::size_t N>
 using name_table = std::array<std::pair<std::string_view, E>, N>;
-
-constexpr name_table<fallback_policy, 3> fallback_names{{
-  {"manual", fallback_policy::manual},
-  {"auto", fallback_policy::automatic},
-  {"none", fallback_policy::none},
-}};
 
 constexpr name_table<severity, 6> severity_names{{
   {"trace", severity::trace},
@@ -140,14 +134,6 @@ tl::expected<endpoint, std::string> parse_endpoint(std::string_view text) {
   if (!port || !host_ok)
     return tl::unexpected(std::string{endpoint_expected});
   return endpoint{std::string{host}, *port};
-}
-
-std::string_view to_string(fallback_policy policy) {
-  return name_of(policy, fallback_names);
-}
-
-tl::expected<fallback_policy, std::string> parse_fallback(std::string_view text) {
-  return parse_choice(text, fallback_names, "expected manual, auto or none");
 }
 
 std::string_view to_string(severity level) {

@@ -1,11 +1,11 @@
 // Loading the configuration: defaults, file, environment and flags, each key's checks and the
 // rules across keys.
-#include "engine/config.hpp"
+#include "config/config.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "tests/engine/config_fixture.hpp"
+#include "tests/config/config_fixture.hpp"
 
 namespace verity::test {
 namespace {

@@ -24,19 +24,6 @@ struct endpoint {
 /// Parses "host:port" or "[ipv6]:port" (port 0 to 65535).
 tl::expected<endpoint, std::string> parse_endpoint(std::string_view text);
 
-/// What happens when a WhatsApp attempt fails (text "manual", "auto", "none").
-enum class fallback_policy {
-  manual,    ///< The user chooses to resend by SMS.
-  automatic, ///< Verity resends by SMS by itself.
-  none,      ///< No other channel is tried.
-};
-
-/// The configuration text of a fallback policy: "manual", "auto" or "none".
-std::string_view to_string(fallback_policy policy);
-
-/// Parses "manual", "auto" or "none" (any case).
-tl::expected<fallback_policy, std::string> parse_fallback(std::string_view text);
-
 /// The least severe log level written; the texts are those spdlog accepts.
 enum class severity { trace, debug, info, warn, error, off };
 

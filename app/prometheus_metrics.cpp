@@ -1,4 +1,4 @@
-#include "engine/metrics.hpp"
+#include "app/prometheus_metrics.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,7 +13,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-#include "engine/atomic_histogram.hpp"
+#include "app/atomic_histogram.hpp"
 #include "engine/error_classification.hpp"
 
 namespace verity {
@@ -113,20 +113,18 @@ struct exported_value {
   std::function<double()> read;
 };
 
-} // namespace
-
-class metrics::route_series {
+/// The series of one route pattern: answers by status code, and their durations.
+class prometheus_route_series final : public metrics::route_series {
 public:
-  route_series(Family<Counter>& requests, atomic_histogram_family& durations,
-               const std::string& route)
+  prometheus_route_series(Family<Counter>& requests, atomic_histogram_family& durations,
+                          const std::string& route)
     : duration_(durations.add({{"route", route}})),
       other_(requests.Add({{"route", route}, {"code", "other"}})) {
     for (std::size_t i = 0; i < http_statuses.size(); ++i)
       by_status_[i] = &requests.Add({{"route", route}, {"code", std::to_string(http_statuses[i])}});
   }
 
-  /// Counts one answer with `status` that took `elapsed`.
-  void record(int status, std::chrono::steady_clock::duration elapsed) const {
+  void record(int status, std::chrono::steady_clock::duration elapsed) const override {
     auto found = std::find(http_statuses.begin(), http_statuses.end(), status);
     auto& counter = found == http_statuses.end()
                       ? other_
@@ -141,7 +139,9 @@ private:
   Counter& other_;
 };
 
-struct metrics::impl {
+} // namespace
+
+struct prometheus_metrics::impl {
   /// Lock-free histograms, exported beside the registry's families; first, so that the
   /// series below can be taken from them.
   atomic_histogram_family to_delivered_family{"verity_time_to_delivered_seconds",
@@ -269,29 +269,29 @@ struct metrics::impl {
   Family<Gauge>& actors_family;
   std::array<Gauge*, 2> live_actors{}; ///< By actor_kind.
   Family<Counter>& http_family;
-  std::deque<std::pair<std::string, route_series>> routes; ///< Stable addresses.
+  std::deque<std::pair<std::string, prometheus_route_series>> routes; ///< Stable addresses.
   std::vector<exported_value> exported;
 };
 
-metrics::metrics() : impl_(std::make_unique<impl>()) {}
+prometheus_metrics::prometheus_metrics() : impl_(std::make_unique<impl>()) {}
 
-metrics::~metrics() = default;
+prometheus_metrics::~prometheus_metrics() = default;
 
-void metrics::verification_started() {
+void prometheus_metrics::verification_started() {
   impl_->started.Increment();
 }
 
-void metrics::verification_finished(verification_status outcome) {
+void prometheus_metrics::verification_finished(verification_status outcome) {
   if (auto* counter = impl_->finished[static_cast<std::size_t>(outcome)])
     counter->Increment();
 }
 
-void metrics::message_sent(channel via) {
+void prometheus_metrics::message_sent(channel via) {
   impl_->sent[index_of(via)]->Increment();
 }
 
-void metrics::delivery_changed(channel via, const delivery_state& before,
-                               const delivery_state& after) {
+void prometheus_metrics::delivery_changed(channel via, const delivery_state& before,
+                                          const delivery_state& after) {
   auto index = index_of(via);
   if (after.current() != before.current())
     impl_->transitions[index][static_cast<std::size_t>(after.current())]->Increment();
@@ -301,65 +301,67 @@ void metrics::delivery_changed(channel via, const delivery_state& before,
     impl_->to_read[index]->observe(*elapsed);
 }
 
-void metrics::deadline_expired(channel via) {
+void prometheus_metrics::deadline_expired(channel via) {
   impl_->expiries[index_of(via)]->Increment();
 }
 
-void metrics::fallback(delivery_status reason) {
+void prometheus_metrics::fallback(delivery_status reason) {
   if (auto* counter = impl_->fallbacks[static_cast<std::size_t>(reason)])
     counter->Increment();
 }
 
-void metrics::retry(retry_class kind) {
+void prometheus_metrics::retry(retry_class kind) {
   impl_->retries[static_cast<std::size_t>(kind)]->Increment();
 }
 
-void metrics::twilio_request(bool created, int http_status, std::uint32_t twilio_code,
-                             std::chrono::steady_clock::duration elapsed) {
+void prometheus_metrics::twilio_request(bool created, int http_status,
+                                        std::uint32_t twilio_code,
+                                        std::chrono::steady_clock::duration elapsed) {
   impl_->twilio_results[twilio_result_index(created, http_status)]->Increment();
   impl_->twilio_duration.observe(seconds(elapsed));
   twilio_error(twilio_code);
 }
 
-void metrics::twilio_error(std::uint32_t twilio_code) {
+void prometheus_metrics::twilio_error(std::uint32_t twilio_code) {
   if (twilio_code == 0)
     return;
   auto found = impl_->errors.find(twilio_code);
   (found == impl_->errors.end() ? impl_->other_error : *found->second).Increment();
 }
 
-void metrics::callback(callback_result result) {
+void prometheus_metrics::callback(callback_result result) {
   impl_->callbacks[static_cast<std::size_t>(result)]->Increment();
 }
 
-void metrics::egress_depth(std::size_t in_flight, std::size_t queued) {
+void prometheus_metrics::egress_depth(std::size_t in_flight, std::size_t queued) {
   impl_->egress_in_flight.Set(static_cast<double>(in_flight));
   impl_->egress_queued.Set(static_cast<double>(queued));
 }
 
-void metrics::storage_commit(std::size_t requests, std::chrono::steady_clock::duration elapsed) {
+void prometheus_metrics::storage_commit(std::size_t requests,
+                                        std::chrono::steady_clock::duration elapsed) {
   impl_->commit_duration.observe(seconds(elapsed));
   impl_->commit_size.observe(static_cast<double>(requests));
 }
 
-void metrics::recovered(std::size_t resumed, std::size_t skipped) {
+void prometheus_metrics::recovered(std::size_t resumed, std::size_t skipped) {
   impl_->resumed.Increment(static_cast<double>(resumed));
   impl_->skipped.Increment(static_cast<double>(skipped));
 }
 
-void metrics::recovery_resend(channel via) {
+void prometheus_metrics::recovery_resend(channel via) {
   impl_->recovery_resends[index_of(via)]->Increment();
 }
 
-void metrics::actor_started(actor_kind kind) {
+void prometheus_metrics::actor_started(actor_kind kind) {
   impl_->live_actors[static_cast<std::size_t>(kind)]->Increment();
 }
 
-void metrics::actor_stopped(actor_kind kind) {
+void prometheus_metrics::actor_stopped(actor_kind kind) {
   impl_->live_actors[static_cast<std::size_t>(kind)]->Decrement();
 }
 
-const metrics::route_series& metrics::http_route(std::string_view pattern) {
+const metrics::route_series& prometheus_metrics::http_route(std::string_view pattern) {
   auto& routes = impl_->routes;
   auto found = std::find_if(routes.begin(), routes.end(),
                             [pattern](const auto& entry) { return entry.first == pattern; });
@@ -372,22 +374,19 @@ const metrics::route_series& metrics::http_route(std::string_view pattern) {
     .second;
 }
 
-void metrics::http_request(const route_series& route, int status,
-                           std::chrono::steady_clock::duration elapsed) const {
-  route.record(status, elapsed);
-}
-
-void metrics::export_counter(std::string name, std::string help, std::function<double()> read) {
+void prometheus_metrics::export_counter(std::string name, std::string help,
+                                        std::function<double()> read) {
   impl_->exported.push_back(
     {prometheus::MetricType::Counter, std::move(name), std::move(help), std::move(read)});
 }
 
-void metrics::export_gauge(std::string name, std::string help, std::function<double()> read) {
+void prometheus_metrics::export_gauge(std::string name, std::string help,
+                                      std::function<double()> read) {
   impl_->exported.push_back(
     {prometheus::MetricType::Gauge, std::move(name), std::move(help), std::move(read)});
 }
 
-std::string metrics::text() const {
+std::string prometheus_metrics::text() const {
   auto families = impl_->registry->Collect();
   for (const auto* histograms :
        {&impl_->to_delivered_family, &impl_->to_read_family, &impl_->twilio_duration_family,
