@@ -15,8 +15,12 @@ if [[ ! -d $root/bench/seed_reference/node_modules/express ]]; then
     || { echo "skipped: cannot install the seed reference's packages"; exit 77; }
 fi
 source "$root/bench/lib.sh"
-port=$((20000 + RANDOM % 20000))
-until ports_free "$port"; do port=$((20000 + RANDOM % 20000)); done
+# Listening ports come from below the kernel's ephemeral range: a port inside it can be taken by
+# any outgoing connection between the check and the bind (it happened: "Address already in use").
+read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
+pick_port() { echo $((10000 + RANDOM % (ephemeral_low - 10003))); }
+port=$(pick_port)
+until ports_free "$port"; do port=$(pick_port); done
 rm -rf "$results"
 VERITY_BUILD_DIR=$build BENCH_SKIP_BUILD=1 BENCH_RESULTS=$results BENCH_PORT=$port \
   bash "$root/bench/run.sh" --smoke >/dev/null
