@@ -104,6 +104,8 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
     case key_id::prefix_cooldown: return store(c.prefix_cooldown, positive_duration(text));
     case key_id::country_limit: return store(c.country_limit, parse_rate(text));
+    case key_id::cors_origins: return store(c.cors_origins, parse_origins(text));
+    case key_id::trusted_proxies: return store(c.trusted_proxies, parse_networks(text));
     case key_id::max_in_flight:
       return store(c.max_in_flight, parse_whole_number(text, 1, 1'000'000));
     case key_id::allow_insecure_callbacks:
@@ -151,6 +153,8 @@ std::string show(const config& c, key_id id) {
     case key_id::prefix_limit: return format_rate(c.prefix_limit);
     case key_id::prefix_cooldown: return format_duration(c.prefix_cooldown);
     case key_id::country_limit: return format_rate(c.country_limit);
+    case key_id::cors_origins: return join_list(c.cors_origins);
+    case key_id::trusted_proxies: return join_networks(c.trusted_proxies);
     case key_id::max_in_flight: return std::to_string(c.max_in_flight);
     case key_id::allow_insecure_callbacks:
       return std::string{format_bool(c.allow_insecure_callbacks)};

@@ -71,6 +71,8 @@ struct config {
   rate_limit prefix_limit;                   ///< VERITY_PREFIX_LIMIT
   std::chrono::milliseconds prefix_cooldown{}; ///< VERITY_PREFIX_COOLDOWN
   rate_limit country_limit;                  ///< VERITY_COUNTRY_LIMIT
+  std::vector<std::string> cors_origins;     ///< VERITY_CORS_ORIGINS, canonical origins
+  std::vector<ip_network> trusted_proxies;   ///< VERITY_TRUSTED_PROXIES
   std::uint32_t max_in_flight = 0;           ///< VERITY_MAX_IN_FLIGHT, 1..1000000
   bool allow_insecure_callbacks = false;     ///< VERITY_ALLOW_INSECURE_CALLBACKS
   std::optional<bool> demo;                  ///< VERITY_DEMO; unset ("auto"): see demo_enabled

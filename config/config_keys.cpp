@@ -78,6 +78,12 @@ constexpr std::array<config_key, key_count> keys{{
    false, ""},
   {key_id::country_limit, "VERITY_COUNTRY_LIMIT", "country.limit", "20000/10m",
    "sends per country calling code per window, against SMS pumping", false, ""},
+  {key_id::cors_origins, "VERITY_CORS_ORIGINS", "cors.origins", "",
+   "comma-separated exact origins (scheme://host[:port]) whose browser pages may call the "
+   "compatibility and demo routes (none: no CORS)", false, ""},
+  {key_id::trusted_proxies, "VERITY_TRUSTED_PROXIES", "trusted.proxies", "",
+   "comma-separated CIDRs of proxies whose X-Forwarded-For/Forwarded names the client (none: "
+   "the socket address is the client)", false, ""},
   {key_id::max_in_flight, "VERITY_MAX_IN_FLIGHT", "max.in_flight", "10000",
    "API requests waiting on the engine at once; more are shed with 503 overloaded (1 to "
    "1000000)", false, ""},

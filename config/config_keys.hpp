@@ -41,6 +41,8 @@ enum class key_id {
   prefix_limit,
   prefix_cooldown,
   country_limit,
+  cors_origins,
+  trusted_proxies,
   max_in_flight,
   allow_insecure_callbacks,
   demo,

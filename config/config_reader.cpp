@@ -12,7 +12,8 @@ namespace verity {
 namespace {
 
 constexpr std::string_view toml_types_expected =
-  "expected a string, an integer or a boolean (an array of strings for API keys)";
+  "expected a string, an integer or a boolean (an array of strings for a list: API keys, "
+  "CORS origins, trusted proxies)";
 
 /// `text` without surrounding whitespace.
 std::string trimmed(std::string_view text) {
@@ -64,7 +65,7 @@ std::optional<std::string> joined_strings(const toml::array& array) {
 }
 
 /// The text of a TOML value for `key`: strings, integers and booleans; arrays of strings for
-/// list keys (API keys). Nullopt for other types.
+/// list keys (API keys, CORS origins, trusted proxies). Nullopt for other types.
 std::optional<std::string> toml_text(const toml::node& node, const config_key& key) {
   if (const auto* text = node.as_string())
     return text->get();
@@ -72,7 +73,9 @@ std::optional<std::string> toml_text(const toml::node& node, const config_key& k
     return std::to_string(number->get());
   if (const auto* flag = node.as_boolean())
     return std::string{flag->get() ? "true" : "false"};
-  if (const auto* array = node.as_array(); array && key.id == key_id::api_keys)
+  bool list = key.id == key_id::api_keys || key.id == key_id::cors_origins
+              || key.id == key_id::trusted_proxies;
+  if (const auto* array = node.as_array(); array && list)
     return joined_strings(*array);
   return std::nullopt;
 }

@@ -8,6 +8,9 @@
 #include <optional>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 #include <curl/curl.h>
 
 #include "engine/phone.hpp"
@@ -19,6 +22,14 @@ constexpr std::string_view endpoint_expected =
   "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080 (port 0 to 65535)";
 constexpr std::string_view url_expected =
   "expected an http or https URL without query or fragment, e.g. https://verity.example.com";
+constexpr std::string_view origins_expected =
+  "expected comma-separated origins scheme://host[:port] with no path, e.g. "
+  "https://app.example.com,http://127.0.0.1:5173";
+constexpr std::string_view networks_expected =
+  "expected comma-separated IP networks (CIDR) or addresses, e.g. 10.0.0.0/8,2001:db8::/32,"
+  "192.0.2.7";
+
+namespace ip = boost::asio::ip;
 
 /// Names of the values of an enumeration.
 template <class E, std::size_t N>
@@ -49,6 +60,40 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && space(static_cast<unsigned char>(text.back())))
     text.remove_suffix(1);
   return text;
+}
+
+/// The comma-separated entries of `text`, each trimmed; nothing when one is empty. "" has none.
+std::optional<std::vector<std::string_view>> split_list(std::string_view text) {
+  std::vector<std::string_view> entries;
+  if (text.empty())
+    return entries;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto comma = std::min(text.find(',', start), text.size());
+    auto entry = trim(text.substr(start, comma - start));
+    if (entry.empty())
+      return std::nullopt;
+    entries.push_back(entry);
+    start = comma + 1;
+  }
+  return entries;
+}
+
+/// Parses every entry of the comma-separated `text` with `parse_one`; `expectation` when an
+/// entry is empty or does not parse.
+template <class T, class Parse>
+tl::expected<std::vector<T>, std::string> parse_list(std::string_view text, Parse parse_one,
+                                                     std::string_view expectation) {
+  auto entries = split_list(text);
+  if (!entries)
+    return tl::unexpected(std::string{expectation});
+  std::vector<T> parsed;
+  for (auto entry : *entries) {
+    auto value = parse_one(entry);
+    if (!value)
+      return tl::unexpected(std::string{expectation});
+    parsed.push_back(std::move(*value));
+  }
+  return parsed;
 }
 
 /// The value named `text` (any case) in `names`, or `expectation` as the error.
@@ -112,6 +157,25 @@ bool ipv6_literal(std::string_view host) {
 bool is_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+/// One origin of VERITY_CORS_ORIGINS in the form browsers send, or nothing (see parse_origins).
+std::optional<std::string> parse_origin(std::string_view text) {
+  auto separator = text.find("://");
+  if (separator == std::string_view::npos
+      || text.find_first_of("/?#@\\", separator + 3) != std::string_view::npos)
+    return std::nullopt;
+  std::unique_ptr<CURLU, url_deleter> url{curl_url()};
+  std::string copy{text};
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK)
+    return std::nullopt;
+  auto scheme = lower(url_part(url.get(), CURLUPART_SCHEME));
+  auto host = lower(url_part(url.get(), CURLUPART_HOST));
+  auto port = url_part(url.get(), CURLUPART_PORT);
+  if ((scheme != "http" && scheme != "https") || host.empty())
+    return std::nullopt;
+  bool default_port = (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
+  return scheme + "://" + host + (port.empty() || default_port ? "" : ":" + port);
 }
 
 } // namespace
@@ -195,25 +259,78 @@ tl::expected<std::string, std::string> parse_sender(std::string_view text) {
 }
 
 tl::expected<std::vector<std::string>, std::string> parse_api_keys(std::string_view text) {
-  std::vector<std::string> keys;
-  if (text.empty())
-    return keys;
-  for (std::size_t start = 0; start <= text.size();) {
-    auto comma = std::min(text.find(',', start), text.size());
-    auto key = trim(text.substr(start, comma - start));
-    if (key.empty())
-      return tl::unexpected(std::string{"expected comma-separated API keys, none of them empty"});
-    keys.emplace_back(key);
-    start = comma + 1;
-  }
-  return keys;
+  return parse_list<std::string>(
+    text, [](std::string_view key) { return std::optional<std::string>{key}; },
+    "expected comma-separated API keys, none of them empty");
 }
 
 std::string join_api_keys(const std::vector<std::string>& keys) {
+  return join_list(keys);
+}
+
+std::string join_list(const std::vector<std::string>& values) {
   std::string text;
-  for (const auto& key : keys)
-    text += (text.empty() ? "" : ",") + key;
+  for (const auto& value : values)
+    text += (text.empty() ? "" : ",") + value;
   return text;
+}
+
+tl::expected<std::vector<std::string>, std::string> parse_origins(std::string_view text) {
+  return parse_list<std::string>(text, parse_origin, origins_expected);
+}
+
+tl::expected<ip_network, std::string> ip_network::parse(std::string_view text) {
+  std::string written{text};
+  if (written.find('/') == std::string::npos)
+    written += written.find(':') == std::string::npos ? "/32" : "/128";
+  boost::system::error_code error;
+  ip_network parsed;
+  if (written.find(':') == std::string::npos) {
+    auto network = ip::make_network_v4(written, error).canonical();
+    auto bytes = network.address().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), parsed.bytes_.begin());
+    parsed.prefix_length_ = network.prefix_length();
+  } else {
+    auto network = ip::make_network_v6(written, error).canonical();
+    parsed.bytes_ = network.address().to_bytes();
+    parsed.prefix_length_ = network.prefix_length();
+    parsed.v6_ = true;
+  }
+  if (error)
+    return tl::unexpected(std::string{networks_expected});
+  return parsed;
+}
+
+bool ip_network::contains(const ip::address& address) const {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return contains(ip::make_address_v4(ip::v4_mapped, address.to_v6()));
+  if (address.is_v6() != v6_)
+    return false;
+  if (v6_)
+    return ip::network_v6(address.to_v6(), prefix_length_).canonical().address().to_bytes()
+           == bytes_;
+  auto network = ip::network_v4(address.to_v4(), prefix_length_).canonical();
+  auto bytes = network.address().to_bytes();
+  return std::equal(bytes.begin(), bytes.end(), bytes_.begin());
+}
+
+std::string ip_network::to_string() const {
+  if (v6_)
+    return ip::network_v6(ip::address_v6(bytes_), prefix_length_).to_string();
+  return ip::network_v4(ip::address_v4({bytes_[0], bytes_[1], bytes_[2], bytes_[3]}),
+                        prefix_length_)
+    .to_string();
+}
+
+tl::expected<std::vector<ip_network>, std::string> parse_networks(std::string_view text) {
+  return parse_list<ip_network>(text, ip_network::parse, networks_expected);
+}
+
+std::string join_networks(const std::vector<ip_network>& networks) {
+  std::vector<std::string> texts;
+  for (const auto& network : networks)
+    texts.push_back(network.to_string());
+  return join_list(texts);
 }
 
 tl::expected<std::filesystem::path, std::string> parse_directory(std::string_view text) {

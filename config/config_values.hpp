@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -7,6 +8,10 @@
 #include <vector>
 
 #include <tl/expected.hpp>
+
+namespace boost::asio::ip {
+class address;
+} // namespace boost::asio::ip
 
 /// The value types of configuration keys that are not plain quantities (see units.hpp), and
 /// their parsers. Errors start with "expected ...", like those of units.hpp; parsers never throw.
@@ -56,6 +61,43 @@ tl::expected<std::vector<std::string>, std::string> parse_api_keys(std::string_v
 
 /// The keys joined by commas, the inverse of parse_api_keys.
 std::string join_api_keys(const std::vector<std::string>& keys);
+
+/// Values joined by commas ("a,b"), as a comma-separated key shows them.
+std::string join_list(const std::vector<std::string>& values);
+
+/// Parses comma-separated browser origins, each exactly scheme://host[:port] with an http or
+/// https scheme and nothing after the port, into the form browsers send in `Origin`: scheme and
+/// host in lower case, a default port (80, 443) left out. "" means none.
+tl::expected<std::vector<std::string>, std::string> parse_origins(std::string_view text);
+
+/// An IP network (IPv4 or IPv6) in CIDR notation: an entry of VERITY_TRUSTED_PROXIES.
+class ip_network {
+public:
+  /// Parses "10.0.0.0/8", "2001:db8::/32", or a bare address ("192.0.2.7" = /32, "::1" =
+  /// /128) with Asio's parsers; host bits are cleared ("10.1.2.3/8" -> "10.0.0.0/8").
+  static tl::expected<ip_network, std::string> parse(std::string_view text);
+
+  /// True when `address` lies in the network; an IPv4-mapped IPv6 address (::ffff:a.b.c.d)
+  /// counts as its IPv4 address.
+  bool contains(const boost::asio::ip::address& address) const;
+
+  /// The canonical CIDR text: "10.0.0.0/8", "2001:db8::/32".
+  std::string to_string() const;
+
+  /// Networks are equal when their canonical texts are.
+  bool operator==(const ip_network&) const = default;
+
+private:
+  std::array<unsigned char, 16> bytes_{}; ///< The network address (the first 4 for IPv4).
+  unsigned prefix_length_ = 0;
+  bool v6_ = false;
+};
+
+/// Parses comma-separated networks (see ip_network::parse). "" means none.
+tl::expected<std::vector<ip_network>, std::string> parse_networks(std::string_view text);
+
+/// The networks' canonical texts joined by commas, the inverse of parse_networks.
+std::string join_networks(const std::vector<ip_network>& networks);
 
 /// Parses a directory path; it must not be empty (it need not exist yet).
 tl::expected<std::filesystem::path, std::string> parse_directory(std::string_view text);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "tests/config/config_fixture.hpp"
 
 namespace verity::test {
@@ -65,7 +67,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 38U);
+  EXPECT_EQ(config_keys().size(), 40U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -248,6 +250,18 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_TWILIO_QUEUE", "0", ""}, {"VERITY_TWILIO_QUEUE", "10000001", ""},
     {"VERITY_API_KEYS", "a,,b", "<redacted>"}, {"VERITY_API_KEYS", "a, ", "<redacted>"},
     {"VERITY_CODE_SECRET", "short-secret", "<redacted>"},
+    {"VERITY_CORS_ORIGINS", "https://app.example.com/", ""},
+    {"VERITY_CORS_ORIGINS", "https://app.example.com/signup", ""},
+    {"VERITY_CORS_ORIGINS", "app.example.com", ""}, {"VERITY_CORS_ORIGINS", "*", ""},
+    {"VERITY_CORS_ORIGINS", "ftp://files.example.com", ""},
+    {"VERITY_CORS_ORIGINS", "https://a.example.com,,https://b.example.com", ""},
+    {"VERITY_CORS_ORIGINS", "https://a.example.com?x=1", ""},
+    {"VERITY_CORS_ORIGINS", "https://user@a.example.com", ""},
+    {"VERITY_CORS_ORIGINS", "https://a.example.com:99999", ""}, {"VERITY_CORS_ORIGINS", "null", ""},
+    {"VERITY_TRUSTED_PROXIES", "10.0.0.0/33", ""}, {"VERITY_TRUSTED_PROXIES", "10.0.0/8", ""},
+    {"VERITY_TRUSTED_PROXIES", "proxy.internal", ""}, {"VERITY_TRUSTED_PROXIES", "::1/129", ""},
+    {"VERITY_TRUSTED_PROXIES", "10.0.0.0/8,", ""}, {"VERITY_TRUSTED_PROXIES", "10.0.0.0/", ""},
+    {"VERITY_TRUSTED_PROXIES", "10.0.0.0/-1", ""}, {"VERITY_TRUSTED_PROXIES", "1.2.3.4/8/8", ""},
   };
   for (const auto& [env, value, shown] : cases) {
     env_ = {{env, value}};
@@ -279,6 +293,52 @@ TEST_F(config_test, valid_values_are_normalized) {
   EXPECT_FALSE(c.sync);
   EXPECT_EQ(c.worker_threads(), 3U);
   EXPECT_EQ(c.code_secret, "0123456789abcdef");
+}
+
+TEST_F(config_test, cors_origins_take_the_form_browsers_send) {
+  env_ = {{"VERITY_CORS_ORIGINS",
+           " HTTPS://App.Example.com:443 , http://127.0.0.1:5173,http://[::1]:80,http://x.test:8443"}};
+  auto c = loaded();
+  EXPECT_EQ(c.cors_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://127.0.0.1:5173",
+                                      "http://[::1]", "http://x.test:8443"}));
+  EXPECT_TRUE(default_config().cors_origins.empty());
+  write_file("[cors]\norigins = [\"https://a.example.com\", \"https://b.example.com\"]\n");
+  env_.clear();
+  EXPECT_EQ(loaded().cors_origins,
+            (std::vector<std::string>{"https://a.example.com", "https://b.example.com"}));
+}
+
+TEST_F(config_test, trusted_proxies_are_cidrs_and_bare_addresses) {
+  env_ = {{"VERITY_TRUSTED_PROXIES", "10.1.2.3/8, 192.0.2.7 ,2001:DB8::1/32,::1,0.0.0.0/0"}};
+  auto c = loaded();
+  EXPECT_EQ(join_networks(c.trusted_proxies),
+            "10.0.0.0/8,192.0.2.7/32,2001:db8::/32,::1/128,0.0.0.0/0");
+  EXPECT_TRUE(default_config().trusted_proxies.empty());
+  EXPECT_TRUE(contains(describe_effective(c), "VERITY_TRUSTED_PROXIES"));
+  write_file("trusted.proxies = [\"127.0.0.1\"]\n");
+  env_.clear();
+  EXPECT_EQ(join_networks(loaded().trusted_proxies), "127.0.0.1/32");
+}
+
+TEST(ip_network_test, holds_the_addresses_of_its_family_under_its_prefix) {
+  auto address = [](const char* text) { return boost::asio::ip::make_address(text); };
+  auto v4 = ip_network::parse("10.0.0.0/8").value();
+  EXPECT_TRUE(v4.contains(address("10.0.0.0")));
+  EXPECT_TRUE(v4.contains(address("10.255.255.255")));
+  EXPECT_FALSE(v4.contains(address("11.0.0.0")));
+  EXPECT_FALSE(v4.contains(address("::a00:1")));
+  EXPECT_TRUE(v4.contains(address("::ffff:10.1.2.3")));
+  auto one = ip_network::parse("192.0.2.7").value();
+  EXPECT_TRUE(one.contains(address("192.0.2.7")));
+  EXPECT_FALSE(one.contains(address("192.0.2.8")));
+  auto v6 = ip_network::parse("2001:db8::/32").value();
+  EXPECT_TRUE(v6.contains(address("2001:db8:ffff::1")));
+  EXPECT_FALSE(v6.contains(address("2001:db9::1")));
+  EXPECT_FALSE(v6.contains(address("10.0.0.1")));
+  EXPECT_TRUE(ip_network::parse("::/0").value().contains(address("::1")));
+  EXPECT_FALSE(ip_network::parse("::/0").value().contains(address("127.0.0.1")));
+  EXPECT_TRUE(ip_network::parse("0.0.0.0/0").value().contains(address("203.0.113.9")));
 }
 
 TEST_F(config_test, credentials_need_both_sid_and_token) {
