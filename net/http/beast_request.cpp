@@ -41,6 +41,7 @@ http_request to_http_request(http::request<http::string_body> request, std::stri
   for (const auto& field : request)
     converted.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
   converted.body = std::move(request.body());
+  converted.client_address = remote_address;
   converted.remote_address = std::move(remote_address);
   return converted;
 }

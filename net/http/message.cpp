@@ -24,6 +24,14 @@ std::string_view http_request::header(std::string_view name) const {
   return {};
 }
 
+std::vector<std::string_view> http_request::header_lines(std::string_view name) const {
+  std::vector<std::string_view> lines;
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name))
+      lines.emplace_back(value);
+  return lines;
+}
+
 std::string_view http_request::path() const {
   std::string_view whole = target;
   return whole.substr(0, whole.find('?'));

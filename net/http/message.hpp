@@ -14,12 +14,19 @@ struct http_request {
   std::string target;         ///< Path and query, as sent: "/v1/verifications/VE...?wait=5".
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::string remote_address; ///< The peer's IP address, for per-IP limits and logs.
+  std::string remote_address; ///< The peer's IP address: the socket's other end.
+  /// The client's IP address, for per-IP limits and logs: `remote_address`, or the client a
+  /// trusted proxy names in its forwarding headers (set by the request handler before routes
+  /// see the request; see net/api/client_address.hpp).
+  std::string client_address;
   /// Values of the route pattern's `{name}` segments, percent-decoded (set by the router).
   std::vector<std::pair<std::string, std::string>> path_params;
 
   /// The first value of header `name` (case-insensitive), or "" when absent.
   std::string_view header(std::string_view name) const;
+
+  /// The value of every line of header `name` (case-insensitive), in the order received.
+  std::vector<std::string_view> header_lines(std::string_view name) const;
 
   /// The path part of `target`, without the query.
   std::string_view path() const;
