@@ -73,7 +73,7 @@ http_response seed_failure(std::string_view flag, const engine_failure& failure)
 router::route_handler limited(state_ptr state, std::string_view flag, compat_handler handler) {
   return [state = std::move(state), flag, handler](const http_request& request,
                                                    responder respond) {
-    auto decision = state->limiter.try_acquire(request.remote_address, clock::now());
+    auto decision = state->limiter.try_acquire(request.client_address, clock::now());
     if (!decision.allowed)
       return respond(with_retry_after(
         seed_error(429, flag, "Too many requests. Please try again later."), decision.retry_after));

@@ -35,7 +35,7 @@ router::route_handler limited(std::shared_ptr<client_limiter> limiter,
   return [limiter = std::move(limiter), handler = std::move(handler)](const http_request& request,
                                                                       responder respond) {
     respond = uncached(std::move(respond));
-    auto decision = limiter->try_acquire(request.remote_address, clock::now());
+    auto decision = limiter->try_acquire(request.client_address, clock::now());
     if (!decision.allowed)
       return respond(with_retry_after(
         error_response(429, "rate_limited", "Too many requests. Please try again later."),

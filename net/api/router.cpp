@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/api/answer_once.hpp"
+#include "net/api/client_address.hpp"
 #include "net/api/uri.hpp"
 
 namespace verity::net {
@@ -25,6 +26,16 @@ std::vector<std::string_view> split_path(std::string_view path) {
       return segments;
     path.remove_prefix(slash + 1);
   }
+}
+
+/// `respond`, adding the CORS headers of `policy` for `origin` to every answer.
+responder with_cors(std::shared_ptr<const cors_policy> policy, std::string_view origin,
+                    responder respond) {
+  return [policy = std::move(policy), origin = std::string{origin},
+          respond = std::move(respond)](http_response answer) {
+    policy->add_headers(origin, answer);
+    respond(std::move(answer));
+  };
 }
 
 /// "GET, POST": the methods a path accepts, for the Allow header.
@@ -105,8 +116,28 @@ responder router::recorded(const metrics::route_series* series, responder respon
   };
 }
 
+void router::allow_cors(std::string prefix, std::shared_ptr<const cors_policy> policy) {
+  cors_.emplace_back(std::move(prefix), std::move(policy));
+}
+
+void router::trust_proxies(std::vector<ip_network> proxies) {
+  trusted_proxies_ = std::move(proxies);
+}
+
+std::shared_ptr<const cors_policy> router::cors_of(std::string_view path) const {
+  for (const auto& [prefix, policy] : cors_)
+    if (path.starts_with(prefix))
+      return policy;
+  return nullptr;
+}
+
 void router::handle(http_request request, responder respond) {
+  request.client_address = client_address(request, trusted_proxies_);
+  auto cors = cors_of(request.path());
+  if (cors)
+    respond = with_cors(cors, request.header("Origin"), std::move(respond));
   auto segments = split_path(request.path());
+  const route* same_path = nullptr;
   const route* best = nullptr;
   params best_params;
   std::vector<std::string> allowed;
@@ -114,6 +145,8 @@ void router::handle(http_request request, responder respond) {
     auto bound = match(candidate, segments);
     if (!bound)
       continue;
+    if (same_path == nullptr)
+      same_path = &candidate;
     if (std::find(allowed.begin(), allowed.end(), candidate.method) == allowed.end())
       allowed.push_back(candidate.method);
     if (candidate.method != request.method)
@@ -127,6 +160,8 @@ void router::handle(http_request request, responder respond) {
     request.path_params = std::move(best_params);
     return run(*best, request, answer_once(recorded(best->series, std::move(respond))));
   }
+  if (cors && same_path != nullptr && cors_policy::is_preflight(request))
+    return recorded(same_path->series, std::move(respond))(cors->preflight(request));
   respond = recorded(unmatched_, std::move(respond));
   if (allowed.empty())
     return respond(error_response(404, "not_found", "No such route."));

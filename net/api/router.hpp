@@ -1,13 +1,16 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "config/config_values.hpp"
 #include "engine/metrics.hpp"
+#include "net/api/cors_policy.hpp"
 #include "net/http/message.hpp"
 
 namespace verity::net {
@@ -24,6 +27,11 @@ namespace verity::net {
 /// the one with a literal segment where the others have a parameter wins (leftmost difference
 /// first), so "/v1/items/stats" beats "/v1/items/{id}" whatever the order they were added in.
 ///
+/// Before routing, the request's `client_address` is resolved through the trusted proxies
+/// (client_address.hpp; none by default: the socket's address). Paths under a prefix given to
+/// `allow_cors` follow that CORS policy: their preflights are answered by it (a path no route
+/// matches: 404), and every answer, errors included, carries its headers.
+///
 /// With metrics, every answer is counted by route pattern (never the raw path) and status code,
 /// and timed; requests no route matches count as route "unmatched".
 class router final : public request_handler {
@@ -38,8 +46,15 @@ public:
   /// does not start with '/' or has an empty parameter name (a programming error).
   void add(std::string method, std::string_view pattern, route_handler handler);
 
+  /// Lets browser pages of the origins `policy` allows call the routes whose path starts with
+  /// `prefix` ("/api/referrals/"). The first prefix added that matches a path applies.
+  void allow_cors(std::string prefix, std::shared_ptr<const cors_policy> policy);
+
+  /// Believes the forwarding headers of requests whose socket address is in `proxies`.
+  void trust_proxies(std::vector<ip_network> proxies);
+
   /// Runs the handler of the best route for `request` (with its path parameters set), or
-  /// answers 404/405.
+  /// answers 404/405, or a CORS preflight.
   void handle(http_request request, responder respond) override;
 
 private:
@@ -72,7 +87,12 @@ private:
   /// `respond`, counting and timing its answer in `series` when there are metrics.
   responder recorded(const metrics::route_series* series, responder respond) const;
 
+  /// The CORS policy of `path`, or null when it has none.
+  std::shared_ptr<const cors_policy> cors_of(std::string_view path) const;
+
   metrics* metrics_;
+  std::vector<std::pair<std::string, std::shared_ptr<const cors_policy>>> cors_;
+  std::vector<ip_network> trusted_proxies_;
   const metrics::route_series* unmatched_ = nullptr; ///< Null without metrics.
   std::vector<route> routes_;
 };

@@ -5,6 +5,7 @@
 #include "net/api/actor_gateway.hpp"
 #include "net/api/compat_routes.hpp"
 #include "net/api/context.hpp"
+#include "net/api/cors_policy.hpp"
 #include "net/api/demo_routes.hpp"
 #include "net/api/report_routes.hpp"
 #include "net/api/v1_routes.hpp"
@@ -28,6 +29,11 @@ void add_api_routes(router& routes, const api_context& context) {
   const auto& settings = context.settings;
   const auto& limits = context.limits;
   auto secrets = secrets_of(context);
+  routes.trust_proxies(settings.trusted_proxies);
+  // The routes a browser page calls; /v1 is server to server and gets no CORS.
+  auto browser_origins = std::make_shared<const cors_policy>(settings.cors_origins);
+  routes.allow_cors("/api/referrals/", browser_origins);
+  routes.allow_cors("/demo/", browser_origins);
   add_api_v1_routes(routes, engine,
                     {secrets, limits.idempotency_capacity, limits.idempotency_ttl});
   add_report_routes(routes, engine, secrets);

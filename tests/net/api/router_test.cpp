@@ -1,7 +1,12 @@
 #include "net/api/router.hpp"
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +25,35 @@ std::optional<http_response> route(router& routes, std::string method, std::stri
     answer = std::move(response);
   });
   return answer;
+}
+
+/// Routes `request` and returns the answer given synchronously (nothing if none was).
+std::optional<http_response> route(router& routes, http_request request) {
+  std::optional<http_response> answer;
+  routes.handle(std::move(request), [&answer](http_response response) { answer = std::move(response); });
+  return answer;
+}
+
+/// A request from `origin` (none when empty), with `extra` headers.
+http_request browser_request(std::string method, std::string target, std::string origin,
+                             std::vector<std::pair<std::string, std::string>> extra = {}) {
+  http_request request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.remote_address = "192.0.2.1";
+  if (!origin.empty())
+    request.headers.emplace_back("Origin", std::move(origin));
+  for (auto& header : extra)
+    request.headers.push_back(std::move(header));
+  return request;
+}
+
+/// The value of header `name` in `answer`, or nothing.
+std::optional<std::string> header_of(const http_response& answer, std::string_view name) {
+  for (const auto& [key, value] : answer.headers)
+    if (key == name)
+      return value;
+  return std::nullopt;
 }
 
 /// A handler that answers with the handler's name and its path parameters.
@@ -98,6 +132,77 @@ TEST(router_test, a_dropped_responder_answers_500) {
   auto lost = route(routes, "GET", "/lost");
   ASSERT_TRUE(lost);
   EXPECT_EQ(lost->status, 500);
+}
+
+/// A router with a browser group (/api/) open to one origin, and a server-to-server route.
+router cors_router() {
+  router routes;
+  routes.allow_cors("/api/", std::make_shared<const cors_policy>(
+                               std::vector<std::string>{"http://127.0.0.1:5173"}));
+  routes.add("POST", "/api/send", echo("send"));
+  routes.add("GET", "/api/status/{id}", [](const http_request&, responder respond) {
+    respond(error_response(429, "rate_limited", "Slow down."));
+  });
+  routes.add("POST", "/v1/send", echo("v1"));
+  return routes;
+}
+
+TEST(router_test, cors_groups_answer_preflights_of_allowed_origins) {
+  auto routes = cors_router();
+  std::vector<std::pair<std::string, std::string>> asks_post{
+    {"Access-Control-Request-Method", "POST"}, {"Access-Control-Request-Headers", "content-type"}};
+  auto allowed = route(routes, browser_request("OPTIONS", "/api/send", "http://127.0.0.1:5173",
+                                               asks_post));
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 204);
+  EXPECT_EQ(header_of(*allowed, "Access-Control-Allow-Origin"), "http://127.0.0.1:5173");
+  EXPECT_EQ(header_of(*allowed, "Access-Control-Allow-Methods"), "GET, POST");
+  auto other = route(routes, browser_request("OPTIONS", "/api/send", "http://127.0.0.1:5174",
+                                             asks_post));
+  EXPECT_EQ(other->status, 403);
+  EXPECT_FALSE(header_of(*other, "Access-Control-Allow-Origin"));
+  auto unknown = route(routes, browser_request("OPTIONS", "/api/nothing", "http://127.0.0.1:5173",
+                                               asks_post));
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(header_of(*unknown, "Access-Control-Allow-Origin"), "http://127.0.0.1:5173");
+  auto server_to_server = route(routes, browser_request("OPTIONS", "/v1/send",
+                                                        "http://127.0.0.1:5173", asks_post));
+  EXPECT_EQ(server_to_server->status, 405);
+  EXPECT_TRUE(server_to_server->headers.size() == 1) << "only Allow: no CORS on /v1";
+}
+
+TEST(router_test, every_answer_of_a_cors_group_names_an_allowed_origin) {
+  auto routes = cors_router();
+  const std::string origin = "http://127.0.0.1:5173";
+  for (auto [method, target, status] : {std::tuple{"POST", "/api/send", 200},
+                                        std::tuple{"GET", "/api/status/1", 429},
+                                        std::tuple{"GET", "/api/send", 405},
+                                        std::tuple{"GET", "/api/none", 404}}) {
+    auto answer = route(routes, browser_request(method, target, origin));
+    ASSERT_TRUE(answer) << target;
+    EXPECT_EQ(answer->status, status) << target;
+    EXPECT_EQ(header_of(*answer, "Access-Control-Allow-Origin"), origin) << target;
+    EXPECT_EQ(header_of(*answer, "Vary"), "Origin") << target;
+    auto stranger = route(routes, browser_request(method, target, "https://evil.test"));
+    EXPECT_FALSE(header_of(*stranger, "Access-Control-Allow-Origin")) << target;
+  }
+  auto v1 = route(routes, browser_request("POST", "/v1/send", origin));
+  EXPECT_TRUE(v1->headers.empty()) << "no CORS on /v1";
+}
+
+TEST(router_test, handlers_see_the_client_address_through_trusted_proxies_only) {
+  router routes;
+  routes.add("GET", "/who", [](const http_request& request, responder respond) {
+    respond({200, "text/plain", request.client_address, {}});
+  });
+  auto forwarded = [] {
+    auto request = browser_request("GET", "/who", "", {{"X-Forwarded-For", "203.0.113.5"}});
+    request.remote_address = "127.0.0.1";
+    return request;
+  };
+  EXPECT_EQ(route(routes, forwarded())->body, "127.0.0.1");
+  routes.trust_proxies(parse_networks("127.0.0.0/8").value());
+  EXPECT_EQ(route(routes, forwarded())->body, "203.0.113.5");
 }
 
 TEST(router_test, malformed_patterns_are_refused) {
