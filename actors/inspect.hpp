@@ -197,7 +197,9 @@ typename Inspector::result_type inspect(Inspector& f, message_write& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
-  return f(caf::meta::type_name("write_batch"), x.verifications, x.messages, x.phones, x.answers);
+  optional_field<timestamp> probe{x.readiness_probe};
+  return f(caf::meta::type_name("write_batch"), x.verifications, x.messages, x.phones, x.answers,
+           probe);
 }
 
 } // namespace verity

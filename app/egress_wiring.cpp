@@ -12,6 +12,7 @@
 #include "net/twilio/client.hpp"
 #include "net/twilio/curl_multi.hpp"
 #include "net/twilio/egress_actor.hpp"
+#include "net/twilio/egress_health.hpp"
 
 namespace verity {
 
@@ -25,6 +26,7 @@ net::twilio_client_settings real_twilio(const config& settings, std::string publ
                                         metrics* recorder) {
   net::twilio_client_settings client;
   client.recorder = recorder;
+  client.health = std::make_shared<net::egress_health>();
   auto& account = client.account;
   account.api_base = settings.twilio.api_base;
   account.account_sid = settings.twilio.account_sid;
@@ -148,6 +150,10 @@ const std::string& egress_stack::auth_token() const {
 
 bool egress_stack::has_whatsapp_template() const {
   return !impl_->client_settings.account.whatsapp_template_sid.empty();
+}
+
+std::shared_ptr<const net::egress_health> egress_stack::health() const {
+  return impl_->client_settings.health;
 }
 
 std::shared_ptr<const net::simulated_phones> egress_stack::inbox() const {

@@ -16,6 +16,7 @@ class actor_system;
 } // namespace caf
 
 namespace verity::net {
+class egress_health;
 class simulated_phones;
 } // namespace verity::net
 
@@ -27,7 +28,7 @@ class metrics;
 /// port actually bound (which differs when VERITY_LISTEN asks for port 0).
 std::string callback_base_url(const config& settings, std::uint16_t bound_port);
 
-/// The Twilio side of the engine: the built-in Twilio simulator when no credentials are set
+/// The Twilio side of the engine: the built-in Twilio simulator with VERITY_TWILIO=simulator
 /// (started in-process on a loopback ephemeral port with a generated account SID and token),
 /// the libcurl client on `io`, and the egress actor in front of it.
 class egress_stack {
@@ -57,6 +58,9 @@ public:
   /// True when WhatsApp messages can go as the approved template (ContentSid): one is
   /// configured, or the simulator stands in with one of its own.
   bool has_whatsapp_template() const;
+
+  /// The outcome of the latest request to Twilio (or the simulator), for readiness probes.
+  std::shared_ptr<const net::egress_health> health() const;
 
   /// The simulated phones of the built-in simulator (the demo page shows what they received);
   /// null with real Twilio.

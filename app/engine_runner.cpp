@@ -25,13 +25,17 @@
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
 #include "engine/routing.hpp"
+#include "net/api/actor_gateway.hpp"
 #include "net/api/context.hpp"
 #include "net/api/health_routes.hpp"
 #include "net/api/metrics_route.hpp"
+#include "net/api/mode_header.hpp"
+#include "net/api/readiness.hpp"
 #include "net/api/router.hpp"
 #include "net/api/routes.hpp"
 #include "net/api/secret_store.hpp"
 #include "net/http/server.hpp"
+#include "net/twilio/egress_health.hpp"
 #include "storage/rocksdb_backend.hpp"
 #include "storage/server_secret.hpp"
 #include "verity/version.hpp"
@@ -48,8 +52,9 @@ constexpr auto drain_limit = 5s;
 
 /// Says, once at start, the decisions an operator must know about.
 void log_startup(const config& settings) {
-  spdlog::info("verity {} starting: data in {}, {} directory shards, {} workers", version,
-               settings.data_dir.string(), settings.shards, settings.worker_threads());
+  spdlog::info("verity {} starting: VERITY_TWILIO={}, data in {}, {} directory shards, {} workers",
+               version, to_string(settings.twilio.mode), settings.data_dir.string(),
+               settings.shards, settings.worker_threads());
   for (const auto& warning : config_warnings(settings))
     spdlog::warn("{}", warning);
 }
@@ -160,6 +165,30 @@ void reload_secrets(const config_loader& reload, net::secret_store& secrets,
   secrets.replace(std::move(next));
 }
 
+/// The readiness checks of `/readyz`: a storage write through `engine` (at most one a second),
+/// the egress's latest outcome, recovery and shutdown.
+std::shared_ptr<net::readiness> readiness_of(const config& settings,
+                                             std::shared_ptr<net::actor_gateway> engine,
+                                             std::shared_ptr<const net::egress_health> egress,
+                                             const std::atomic<bool>& recovered,
+                                             const std::atomic<bool>& stopping) {
+  net::readiness_sources sources;
+  sources.twilio = to_string(settings.twilio.mode);
+  sources.stopping = [&stopping] { return stopping.load(); };
+  sources.recovered = [&recovered] { return recovered.load(); };
+  sources.egress = [egress] { return egress->problem(net::egress_health::clock::now()); };
+  sources.storage = [engine](std::function<void(net::check_outcome)> done) {
+    engine->probe_storage([done](net::engine_result<net::acknowledged> written) {
+      if (written)
+        return done(std::nullopt);
+      done(written.error().code == ec::storage_failed
+             ? "the write failed (the log says why)"
+             : "no answer from the storage writer in time");
+    });
+  };
+  return std::make_shared<net::readiness>(std::move(sources));
+}
+
 /// Reloads the secrets on every SIGHUP, through `blocking_work`.
 void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_work,
                       std::function<void()> reload) {
@@ -218,11 +247,14 @@ int run_engine(const config& settings, const config_loader& reload) {
   caf::actor_system actor_system{actor_config};
 
   std::atomic<bool> stopping{false};
+  std::atomic<bool> recovered_all{false};
   net::router routes{&recorder};
+  net::twilio_mode_stamp stamped_routes{routes, to_string(settings.twilio.mode)};
   std::optional<net::http_server> server;
   std::optional<egress_stack> egress;
   try {
-    server.emplace(io, settings.listen.host, settings.listen.port, routes, server_limits(settings));
+    server.emplace(io, settings.listen.host, settings.listen.port, stamped_routes,
+                   server_limits(settings));
     egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system,
                    &recorder);
   } catch (const std::exception& error) {
@@ -246,13 +278,8 @@ int run_engine(const config& settings, const config_loader& reload) {
                                                                 recorder),
                                        send_guard});
   resume(shards, *secret, std::move(recovered->in_flight));
+  recovered_all = true;
 
-  net::add_health_routes(routes, [&stopping] {
-    std::vector<std::string> reasons;
-    if (stopping)
-      reasons.emplace_back("shutting down");
-    return reasons;
-  });
   net::add_metrics_route(routes, recorder);
   auto api_settings = settings;
   api_settings.public_url = callback_base_url(settings, server->port());
@@ -260,9 +287,11 @@ int run_engine(const config& settings, const config_loader& reload) {
   net::api_limits api_limits;
   api_limits.max_in_flight = settings.max_in_flight;
   auto secrets = std::make_shared<net::secret_store>(net::rotating_secrets_of(api_settings));
-  net::add_api_routes(routes, net::api_context{actor_system, api_settings, shards, storage,
-                                               *secret, api_limits, &recorder, egress->inbox(),
-                                               secrets});
+  net::api_context api{actor_system, api_settings, shards, storage, *secret, api_limits,
+                       &recorder, egress->inbox(), secrets};
+  net::add_health_routes(routes, readiness_of(settings, std::make_shared<net::actor_gateway>(api),
+                                              egress->health(), recovered_all, stopping));
+  net::add_api_routes(routes, api);
   server->start();
   auto address = endpoint{settings.listen.host, server->port()}.to_string();
   spdlog::info("verity listening on http://{}", address);

@@ -71,6 +71,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::data_dir: return store(c.data_dir, parse_directory(text));
     case key_id::public_url: return store(c.public_url, parse_http_url(text));
     case key_id::api_keys: return store(c.api_keys, parse_api_keys(text));
+    case key_id::twilio_mode: return store(c.twilio.mode, parse_twilio_mode(text));
     case key_id::twilio_account_sid: return store(c.twilio.account_sid, parse_sid(text, "AC"));
     case key_id::twilio_auth_token: return store(c.twilio.auth_token, any_text(text));
     case key_id::twilio_auth_token_previous:
@@ -127,6 +128,7 @@ std::string show(const config& c, key_id id) {
     case key_id::data_dir: return c.data_dir.string();
     case key_id::public_url: return c.public_url;
     case key_id::api_keys: return join_api_keys(c.api_keys);
+    case key_id::twilio_mode: return std::string{to_string(c.twilio.mode)};
     case key_id::twilio_account_sid: return c.twilio.account_sid;
     case key_id::twilio_auth_token: return c.twilio.auth_token;
     case key_id::twilio_auth_token_previous: return c.twilio.auth_token_previous;
@@ -200,41 +202,60 @@ void assign_all(loading& state) {
   }
 }
 
-/// The account SID and the auth token come together; a previous token needs a current one.
-void check_credentials_pair(loading& state) {
-  const auto& twilio = state.result.twilio;
-  if (!state.parsed({key_id::twilio_account_sid, key_id::twilio_auth_token}))
-    return;
-  if (!twilio.account_sid.empty() && twilio.auth_token.empty())
-    state.report(key_id::twilio_auth_token, "expected a value when TWILIO_ACCOUNT_SID is set");
-  if (twilio.account_sid.empty() && !twilio.auth_token.empty())
-    state.report(key_id::twilio_account_sid, "expected an account SID (AC followed by 32 hex "
-                                             "digits) when TWILIO_AUTH_TOKEN is set");
-  if (twilio.auth_token.empty() && !twilio.auth_token_previous.empty())
-    state.report(key_id::twilio_auth_token_previous,
-                 "expected no previous token while TWILIO_AUTH_TOKEN is unset");
+/// What live mode lacks of the credentials and a sender, by key; empty when complete.
+std::vector<std::string> missing_for_live(const twilio_settings& twilio) {
+  std::vector<std::string> missing;
+  if (twilio.account_sid.empty())
+    missing.emplace_back("TWILIO_ACCOUNT_SID");
+  if (twilio.auth_token.empty())
+    missing.emplace_back("TWILIO_AUTH_TOKEN");
+  if (twilio.phone_number.empty() && twilio.whatsapp_number.empty()
+      && twilio.messaging_service_sid.empty())
+    missing.emplace_back("a sender (TWILIO_PHONE_NUMBER, TWILIO_WHATSAPP_NUMBER or "
+                         "TWILIO_MESSAGING_SERVICE_SID)");
+  return missing;
 }
 
-/// Real credentials need something to send from.
-void check_sender(loading& state) {
-  const auto& c = state.result;
-  if (!state.parsed({key_id::twilio_account_sid, key_id::twilio_auth_token,
-                     key_id::twilio_phone_number, key_id::twilio_whatsapp_number,
-                     key_id::twilio_messaging_service_sid}) || c.uses_simulator())
+/// True when the mode, the credentials and the senders all parsed.
+bool twilio_parsed(const loading& state) {
+  return state.parsed({key_id::twilio_mode, key_id::twilio_account_sid, key_id::twilio_auth_token,
+                       key_id::twilio_phone_number, key_id::twilio_whatsapp_number,
+                       key_id::twilio_messaging_service_sid});
+}
+
+/// True when the configuration runs against real Twilio with everything it needs.
+bool live_and_complete(const loading& state) {
+  return twilio_parsed(state) && !state.result.uses_simulator()
+         && missing_for_live(state.result.twilio).empty();
+}
+
+/// Live mode needs the account, its token and a sender: one line names what is missing and
+/// the way out (the simulator). A previous token needs a current one in either mode.
+void check_credentials(loading& state) {
+  const auto& twilio = state.result.twilio;
+  if (state.parsed({key_id::twilio_auth_token, key_id::twilio_auth_token_previous})
+      && twilio.auth_token.empty() && !twilio.auth_token_previous.empty())
+    state.report(key_id::twilio_auth_token_previous,
+                 "expected no previous token while TWILIO_AUTH_TOKEN is unset");
+  if (!twilio_parsed(state) || state.result.uses_simulator())
     return;
-  if (c.twilio.phone_number.empty() && c.twilio.whatsapp_number.empty()
-      && c.twilio.messaging_service_sid.empty())
-    state.report(key_id::twilio_phone_number,
-                 "expected a sender while Twilio credentials are set: set TWILIO_PHONE_NUMBER, "
-                 "TWILIO_WHATSAPP_NUMBER or TWILIO_MESSAGING_SERVICE_SID");
+  auto missing = missing_for_live(twilio);
+  if (missing.empty())
+    return;
+  std::string names;
+  for (const auto& name : missing)
+    names += (names.empty() ? "" : ", ") + name;
+  state.report(key_id::twilio_mode,
+               "expected Twilio credentials for live mode, missing " + names
+                 + "; set VERITY_TWILIO=simulator to run the built-in Twilio simulator instead "
+                   "(it reaches no phone)");
 }
 
 /// Real credentials need an https public URL, unless insecure callbacks are allowed.
 void check_callback_scheme(loading& state) {
   const auto& c = state.result;
-  if (!state.parsed({key_id::public_url, key_id::twilio_account_sid, key_id::twilio_auth_token,
-                     key_id::allow_insecure_callbacks})
-      || c.uses_simulator() || c.allow_insecure_callbacks || !is_plain_http(c.public_url))
+  if (!state.parsed({key_id::public_url, key_id::allow_insecure_callbacks})
+      || !live_and_complete(state) || c.allow_insecure_callbacks || !is_plain_http(c.public_url))
     return;
   state.report(key_id::public_url,
                "expected an https URL while Twilio credentials are set (Twilio's webhooks must "
@@ -251,9 +272,8 @@ void check_delivery_timeout(loading& state) {
 }
 
 /// The rules that involve more than one key, checked once every key has parsed.
-constexpr std::array<void (*)(loading&), 4> rules{
-  check_credentials_pair,
-  check_sender,
+constexpr std::array<void (*)(loading&), 3> rules{
+  check_credentials,
   check_callback_scheme,
   check_delivery_timeout,
 };
@@ -272,7 +292,7 @@ std::string describe_origin(const value_origin& origin) {
 } // namespace
 
 bool config::uses_simulator() const {
-  return twilio.account_sid.empty() || twilio.auth_token.empty();
+  return twilio.mode == twilio_mode::simulator;
 }
 
 bool config::demo_enabled() const {
@@ -314,14 +334,17 @@ tl::expected<config, config_error> load_config(const config_sources& sources) {
 config default_config() {
   config_sources defaults;
   defaults.env = [](std::string_view) { return std::optional<std::string>{}; };
+  defaults.flags.emplace(key_info(key_id::twilio_mode).file_key, "simulator");
   return load_config(defaults).value();
 }
 
 std::vector<std::string> config_warnings(const config& settings) {
   std::vector<std::string> warnings;
   if (settings.uses_simulator())
-    warnings.emplace_back("no Twilio credentials set (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN): "
-                          "messages go to the built-in Twilio simulator and reach no phone");
+    warnings.emplace_back(
+      std::string{"VERITY_TWILIO is simulator: messages go to the built-in Twilio simulator and "
+                  "reach no phone"}
+      + (settings.twilio.account_sid.empty() ? "" : " (the Twilio credentials set are unused)"));
   else if (settings.twilio.whatsapp_number == twilio_whatsapp_sandbox_number)
     warnings.emplace_back("TWILIO_WHATSAPP_NUMBER is Twilio's WhatsApp sandbox, which takes one "
                           "message every 3 s: WhatsApp sends beyond that wait in the egress "

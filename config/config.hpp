@@ -24,8 +24,10 @@ namespace verity {
 /// Twilio's shared WhatsApp sandbox sender, in E.164: Twilio takes one message every 3 s from it.
 inline constexpr std::string_view twilio_whatsapp_sandbox_number = "+14155238886";
 
-/// Twilio account, senders and API location. All empty: the built-in simulator is used.
+/// Twilio account, senders and API location. With the simulator mode the account and senders
+/// are not needed (the built-in simulator stands in with its own).
 struct twilio_settings {
+  twilio_mode mode = twilio_mode::live; ///< VERITY_TWILIO.
   std::string account_sid;           ///< "AC" + 32 hex digits, or "".
   std::string auth_token;            ///< Secret; set exactly when account_sid is.
   std::string auth_token_previous;   ///< Secret; old token accepted for signatures, or "".
@@ -84,7 +86,7 @@ struct config {
                                              ///< in the data directory
   std::map<key_id, value_origin> origins;    ///< Where each key's value came from.
 
-  /// True when no Twilio credentials are set: messages go to the built-in simulator.
+  /// True with VERITY_TWILIO=simulator: messages go to the built-in simulator.
   bool uses_simulator() const;
 
   /// True when the demo page and its routes are served: VERITY_DEMO, or with "auto" exactly
@@ -127,11 +129,13 @@ struct config_sources {
 /// on failure the error lists every problem found, not only the first.
 tl::expected<config, config_error> load_config(const config_sources& sources);
 
-/// The configuration from defaults alone (no file, environment or flags).
+/// The configuration from defaults alone (no file, environment or flags) but for
+/// VERITY_TWILIO=simulator: the default live mode needs credentials.
 config default_config();
 
 /// What an operator must know about a valid configuration before trusting it with traffic, one
-/// sentence each (simulated delivery, no API keys, durability off, a paced sandbox sender).
+/// sentence each (simulated delivery, credentials the simulator ignores, no API keys,
+/// durability off, a paced sandbox sender).
 /// Logged as warnings at start and printed by `verity check-config`.
 std::vector<std::string> config_warnings(const config& settings);
 

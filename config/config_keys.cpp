@@ -18,8 +18,11 @@ constexpr std::array<config_key, key_count> keys{{
    "API_BASE_URL"},
   {key_id::api_keys, "VERITY_API_KEYS", "api.keys", "",
    "comma-separated API keys for /v1 (none: /v1 refuses every request)", true, ""},
+  {key_id::twilio_mode, "VERITY_TWILIO", "twilio.mode", "live",
+   "live (real Twilio: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender required) or "
+   "simulator (the built-in Twilio simulator, which reaches no phone)", false, ""},
   {key_id::twilio_account_sid, "TWILIO_ACCOUNT_SID", "twilio.account_sid", "",
-   "Twilio account SID (AC...); without credentials the built-in simulator is used", false, ""},
+   "Twilio account SID (AC...), required with VERITY_TWILIO=live", false, ""},
   {key_id::twilio_auth_token, "TWILIO_AUTH_TOKEN", "twilio.auth_token", "",
    "Twilio auth token", true, ""},
   {key_id::twilio_auth_token_previous, "TWILIO_AUTH_TOKEN_PREVIOUS",

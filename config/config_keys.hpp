@@ -15,6 +15,7 @@ enum class key_id {
   data_dir,
   public_url,
   api_keys,
+  twilio_mode,
   twilio_account_sid,
   twilio_auth_token,
   twilio_auth_token_previous,
@@ -62,13 +63,15 @@ struct config_key {
   /// Environment name, e.g. "VERITY_DELIVERY_TIMEOUT": the canonical name in messages.
   std::string_view env;
   /// Name in the TOML file and, after "--", on the command line, e.g. "delivery.timeout":
-  /// `env` without "VERITY_", lower case, its first '_' turned into '.'.
+  /// `env` without "VERITY_", lower case, its first '_' turned into '.' (VERITY_TWILIO, whose
+  /// name would be the [twilio] table itself, is "twilio.mode").
   std::string_view file_key;
   /// The default as text; "" means unset. The public URL's "http://<listen>" is derived.
   std::string_view default_text;
   /// What the key is for, in one line.
   std::string_view description;
-  /// A secret's value is never printed: "<redacted>" instead, in output and in errors.
+  /// A secret's value is never printed: "<redacted>" instead, in output and in errors. It may
+  /// also be read from a file named by `env` + "_FILE" (or the file key + "_file").
   bool secret;
   /// Another environment name read when `env` is unset (the seed app's name); "" if none.
   std::string_view env_alias;

@@ -45,6 +45,65 @@ tl::expected<std::string, std::string> read_text(const std::filesystem::path& pa
   return contents.str();
 }
 
+/// Suffix of the environment name (and file key) that reads a secret from a file.
+constexpr std::string_view env_file_suffix = "_FILE";
+constexpr std::string_view file_key_file_suffix = "_file";
+
+/// The secret held in the file at `path`, or a line naming `name` and the path, never the
+/// contents. Surrounding whitespace (the trailing newline) is trimmed like every value's.
+tl::expected<std::string, std::string> read_secret_file(std::string_view name,
+                                                        const std::string& path) {
+  std::error_code ignored;
+  auto problem = [&](std::string_view why) {
+    return tl::unexpected(std::string{name} + ": cannot read the secret file '" + path
+                          + "': " + std::string{why});
+  };
+  if (std::filesystem::is_directory(path, ignored))
+    return problem("it is a directory");
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return problem(std::strerror(errno));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return trimmed(contents.str());
+}
+
+/// The secret key whose file key is `path` without "_file", or nullptr.
+const config_key* secret_of_file_key(std::string_view path) {
+  if (!path.ends_with(file_key_file_suffix))
+    return nullptr;
+  const auto* key = find_file_key(path.substr(0, path.size() - file_key_file_suffix.size()));
+  return key != nullptr && key->secret ? key : nullptr;
+}
+
+/// Sets `key` from the secret file named by the text of `node` in the TOML file.
+void read_table_secret_file(const toml::node& node, const config_key& key, std::string_view path,
+                            const std::string& where, const std::string& file,
+                            raw_settings& raw) {
+  auto secret_path = node.value<std::string>();
+  if (!secret_path || !node.is_string()) {
+    raw.problems.push_back(where + ": " + std::string{path} + ": expected the path of a file");
+    return;
+  }
+  auto secret = read_secret_file(path, *secret_path);
+  if (!secret) {
+    raw.problems.push_back(where + ": " + secret.error());
+    return;
+  }
+  raw.values[key.id] = {std::move(*secret), {source_kind::file, file}};
+}
+
+/// True when the TOML file already set `key` (a secret given both directly and as a file).
+bool set_twice(const config_key& key, const std::string& where, raw_settings& raw) {
+  auto found = raw.values.find(key.id);
+  if (found == raw.values.end() || found->second.origin.kind != source_kind::file)
+    return false;
+  raw.problems.push_back(where + ": " + std::string{key.file_key} + " and "
+                         + std::string{key.file_key} + std::string{file_key_file_suffix}
+                         + " are both set: expected one of them");
+  return true;
+}
+
 /// A TOML value as it appears in the file, for error lines.
 std::string render(const toml::node& node) {
   std::ostringstream out;
@@ -91,6 +150,13 @@ void read_table(const toml::table& table, const std::string& prefix, const std::
     }
     const auto* key = find_file_key(path);
     auto where = location(file, name.source().begin);
+    if (const auto* secret = secret_of_file_key(path); key == nullptr && secret != nullptr) {
+      if (!set_twice(*secret, where, raw))
+        read_table_secret_file(node, *secret, path, where, file, raw);
+      continue;
+    }
+    if (key != nullptr && set_twice(*key, where, raw))
+      continue;
     if (key == nullptr) {
       raw.problems.push_back(where + ": unknown key '" + path
                              + "' (verity --help lists every key)");
@@ -125,9 +191,33 @@ void read_file(const config_sources& sources, raw_settings& raw) {
   }
 }
 
-/// Reads every key's environment variable (then its alias) into `raw`; empty counts as unset.
+/// Reads a secret from the file its `<KEY>_FILE` variable names, if set: into `raw`, or a
+/// problem when `<KEY>` is set too or the file cannot be read. Returns whether it was set.
+bool read_environment_secret_file(const config_sources::env_lookup& env, const config_key& key,
+                                  raw_settings& raw) {
+  auto name = std::string{key.env} + std::string{env_file_suffix};
+  auto path = env(name);
+  if (!path || path->empty())
+    return false;
+  if (auto direct = env(key.env); direct && !direct->empty()) {
+    raw.problems.push_back(std::string{key.env} + " and " + name
+                           + " are both set: expected one of them");
+    return true;
+  }
+  auto secret = read_secret_file(name, *path);
+  if (!secret)
+    raw.problems.push_back(secret.error());
+  else
+    raw.values[key.id] = {std::move(*secret), {source_kind::environment, name}};
+  return true;
+}
+
+/// Reads every key's environment variable (then its alias, or for a secret the file its
+/// `_FILE` variable names) into `raw`; empty counts as unset.
 void read_environment(const config_sources::env_lookup& env, raw_settings& raw) {
   for (const auto& key : config_keys()) {
+    if (key.secret && read_environment_secret_file(env, key, raw))
+      continue;
     for (auto name : {key.env, key.env_alias}) {
       auto found = name.empty() ? std::nullopt : env(name);
       if (found && !found->empty()) {

@@ -44,6 +44,11 @@ constexpr name_table<severity, 6> severity_names{{
   {"off", severity::off},
 }};
 
+constexpr name_table<twilio_mode, 2> twilio_mode_names{{
+  {"live", twilio_mode::live},
+  {"simulator", twilio_mode::simulator},
+}};
+
 /// `text` in lower case (ASCII).
 std::string lower(std::string_view text) {
   std::string result{text};
@@ -206,6 +211,14 @@ std::string_view to_string(severity level) {
 
 tl::expected<severity, std::string> parse_severity(std::string_view text) {
   return parse_choice(text, severity_names, "expected trace, debug, info, warn, error or off");
+}
+
+std::string_view to_string(twilio_mode mode) {
+  return name_of(mode, twilio_mode_names);
+}
+
+tl::expected<twilio_mode, std::string> parse_twilio_mode(std::string_view text) {
+  return parse_choice(text, twilio_mode_names, "expected live or simulator");
 }
 
 tl::expected<std::uint32_t, std::string> parse_whole_number(std::string_view text,

@@ -38,6 +38,15 @@ std::string_view to_string(severity level);
 /// Parses "trace", "debug", "info", "warn", "error" or "off" (any case).
 tl::expected<severity, std::string> parse_severity(std::string_view text);
 
+/// Where messages go (VERITY_TWILIO): Twilio itself, or the built-in Twilio simulator.
+enum class twilio_mode { live, simulator };
+
+/// The configuration text of a mode: "live" or "simulator".
+std::string_view to_string(twilio_mode mode);
+
+/// Parses "live" or "simulator" (any case).
+tl::expected<twilio_mode, std::string> parse_twilio_mode(std::string_view text);
+
 /// Parses a whole number from `min` to `max`.
 tl::expected<std::uint32_t, std::string> parse_whole_number(std::string_view text,
                                                             std::uint32_t min, std::uint32_t max);

@@ -47,6 +47,8 @@ struct write_batch {
   std::vector<message_write> messages;
   std::vector<phone_record> phones;
   std::vector<idempotency_record> answers; ///< Answers to idempotent requests.
+  /// A readiness probe's write (`/readyz`): its time, kept under a key of its own.
+  std::optional<timestamp> readiness_probe;
 };
 
 /// Checks what a write batch must hold before it is stored: set ids, a verification id on

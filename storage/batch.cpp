@@ -1,5 +1,6 @@
 #include "storage/batch.hpp"
 
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 #include "storage/codec.hpp"
@@ -18,6 +19,11 @@ public:
 
   void put(column_family family, const std::string& key, const std::string& value) {
     keep(out_.Put(&db_.handle(family), key, value));
+  }
+
+  /// Puts into RocksDB's default column family, which holds no record of Verity's.
+  void put_default(const std::string& key, const std::string& value) {
+    keep(out_.Put(db_.db().DefaultColumnFamily(), key, value));
   }
 
   void erase(column_family family, const std::string& key) {
@@ -106,6 +112,9 @@ tl::expected<void, std::string> append(database& db, const write_batch& batch,
     add(writer, record);
   for (const auto& record : batch.answers)
     add(writer, record);
+  if (batch.readiness_probe)
+    writer.put_default(std::string{readiness_probe_key},
+                       std::to_string(batch.readiness_probe->time_since_epoch().count()));
   return writer.result();
 }
 

@@ -5,6 +5,7 @@
 #include <caf/message.hpp>
 
 #include "actors/actor_bridge.hpp"
+#include "engine/clock.hpp"
 #include "engine/routing.hpp"
 #include "net/api/context.hpp"
 
@@ -188,6 +189,13 @@ void actor_gateway::phone_stats(phone_stats_query query,
   impl_->bridge.request<phone_stats_report>(impl_->storage, impl_->timeout,
                                             adapt(std::move(done)), atom::stats::value,
                                             std::move(query));
+}
+
+void actor_gateway::probe_storage(engine_callback<acknowledged> done) {
+  write_batch probe;
+  probe.readiness_probe = wall_clock_now();
+  impl_->bridge.request<caf::ok_atom>(impl_->storage, impl_->timeout, adapt_ack(std::move(done)),
+                                      atom::persist::value, std::move(probe));
 }
 
 milliseconds actor_gateway::max_wait() const noexcept {

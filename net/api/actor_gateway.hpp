@@ -83,6 +83,10 @@ public:
   /// Reads one phone's delivery statistics from storage.
   void phone_stats(phone_stats_query query, engine_callback<phone_stats_report> done);
 
+  /// Writes a readiness probe through the storage writer (a real, durable write); answers
+  /// once it is on disk.
+  void probe_storage(engine_callback<acknowledged> done);
+
   /// The longest long poll allowed.
   std::chrono::milliseconds max_wait() const noexcept;
 

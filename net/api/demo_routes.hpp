@@ -19,6 +19,10 @@ struct demo_settings {
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000};
   /// The built-in simulator's phones; null with real Twilio, where no code is ever shown.
   std::shared_ptr<const simulated_phones> inbox;
+  /// Verifications the demo created that it remembers (their simulated messages only are
+  /// shown), and for how long (VERITY_CODE_TTL: no code is of use longer).
+  std::size_t remembered = 100'000;
+  std::chrono::milliseconds remember_for{15 * 60'000};
 };
 
 /// Adds the verification demo (VERITY_DEMO): the page's files at /demo/ (static_routes) and
@@ -26,9 +30,11 @@ struct demo_settings {
 /// API (429 `rate_limited` beyond VERITY_IP_LIMIT). The API has v1's semantics and shapes:
 /// - POST /demo/api/verifications, GET /demo/api/verifications/{id}[?wait=&seen=],
 ///   POST /demo/api/verifications/{id}/resend and .../check, as their /v1 counterparts;
-/// - with the simulator only, GET /demo/api/verifications/{id}/simulated-message: the text the
-///   simulated phone received for the latest delivered attempt ({"simulated": true, "channel",
-///   "text"}), or 404 `not_found` while none was delivered.
+/// - with the simulator only (no such route with real Twilio: 404),
+///   GET /demo/api/verifications/{id}/simulated-message: the text the simulated phone received
+///   for the latest delivered attempt ({"simulated": true, "channel", "text"}), or 404
+///   `not_found` while none was delivered, and for every verification the demo's own create
+///   route did not start (or started longer ago than `remember_for`).
 /// Answers of the API are never cached (`Cache-Control: no-store`).
 void add_demo_routes(router& routes, std::shared_ptr<actor_gateway> engine,
                      demo_settings settings);

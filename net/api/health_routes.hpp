@@ -1,18 +1,16 @@
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
+#include <memory>
 
 namespace verity::net {
 
+class readiness;
 class router;
 
-/// Says why the process is not ready to take traffic; an empty list means ready.
-using readiness_check = std::function<std::vector<std::string>()>;
-
-/// Adds `GET /healthz` (the process answers) and `GET /readyz` (200 when `check` finds nothing
-/// wrong, else 503 with the reasons) to `routes`.
-void add_health_routes(router& routes, readiness_check check);
+/// Adds `GET /healthz` (the process answers: 200 `{"status": "ok"}`) and `GET /readyz` to
+/// `routes`: 200 when every check of `checks` passes, else 503, both with
+/// `{"ready", "status": "ready"|"not_ready", "twilio": "live"|"simulator", "checks":
+/// {"storage", "egress", "recovery"}}` and, when not ready, `"reasons"`.
+void add_health_routes(router& routes, std::shared_ptr<readiness> checks);
 
 } // namespace verity::net

@@ -45,7 +45,8 @@ void add_api_routes(router& routes, const api_context& context) {
   if (settings.demo_enabled())
     add_demo_routes(routes, engine,
                     {settings.ip_limit, limits.idempotency_capacity, limits.idempotency_ttl,
-                     context.inbox});
+                     settings.uses_simulator() ? context.inbox : nullptr,
+                     limits.idempotency_capacity, settings.code_ttl});
 }
 
 } // namespace verity::net

@@ -12,6 +12,7 @@
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 #include "net/twilio/curl_multi.hpp"
+#include "net/twilio/egress_health.hpp"
 
 namespace verity::net {
 
@@ -119,6 +120,8 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
     auto request = requests.extract(number);
     auto result = read_create_response(outcome);
     log_answer(request.mapped(), result);
+    if (settings.health)
+      settings.health->record(result, clock::now());
     if (settings.recorder != nullptr)
       settings.recorder->twilio_request(result.created(), result.http_status, result.error_code,
                                         clock::now() - request.mapped().started);

@@ -19,6 +19,7 @@ class metrics;
 namespace verity::net {
 
 class curl_multi;
+class egress_health;
 
 /// What the Twilio client needs to know.
 struct twilio_client_settings {
@@ -27,6 +28,8 @@ struct twilio_client_settings {
   std::chrono::milliseconds connect_timeout{5'000}; ///< TCP + TLS connect to Twilio.
   std::chrono::milliseconds total_timeout{10'000};  ///< A whole create request.
   metrics* recorder = nullptr; ///< Counts and times requests Twilio answers; null: nowhere.
+  /// Keeps the latest outcome on the wire for readiness probes; null: not kept.
+  std::shared_ptr<egress_health> health;
 };
 
 /// Creates messages at Twilio over a shared `curl_multi`: paced per sender, at most

@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -71,7 +72,8 @@ protected:
   }
 
   std::filesystem::path dir_;
-  std::map<std::string, std::string, std::less<>> env_;
+  /// The built-in simulator unless a test says otherwise: the default, live, needs credentials.
+  std::map<std::string, std::string, std::less<>> env_{{"VERITY_TWILIO", "simulator"}};
 };
 
 bool contains(const std::string& text, std::string_view part) {
@@ -152,7 +154,7 @@ TEST_F(cli_test, check_config_warns_on_stderr_and_still_exits_0) {
   EXPECT_TRUE(contains(ran.out, "VERITY_SYNC")) << ran.out;
   EXPECT_FALSE(contains(ran.out, "warning:")) << "the table stays machine-readable";
   EXPECT_TRUE(contains(ran.err, "warning: VERITY_SYNC is off")) << ran.err;
-  EXPECT_TRUE(contains(ran.err, "warning: no Twilio credentials set")) << ran.err;
+  EXPECT_TRUE(contains(ran.err, "warning: VERITY_TWILIO is simulator")) << ran.err;
 }
 
 TEST_F(cli_test, check_config_takes_options_before_the_subcommand_too) {
@@ -180,6 +182,20 @@ TEST_F(cli_test, a_bad_value_stops_a_normal_start_with_exit_2) {
   EXPECT_EQ(ran.exit_code(), 2);
   EXPECT_EQ(ran.err, "VERITY_CODE_LENGTH: value '3' is invalid: expected a whole number from 4 "
                      "to 10\n");
+}
+
+TEST_F(cli_test, live_mode_without_credentials_stops_the_start_with_one_line) {
+  env_.clear();
+  auto ran = run({});
+  EXPECT_EQ(ran.exit_code(), 2);
+  EXPECT_EQ(std::count(ran.err.begin(), ran.err.end(), '\n'), 1) << ran.err;
+  EXPECT_EQ(ran.err.rfind("VERITY_TWILIO: value 'live' is invalid: expected Twilio credentials "
+                          "for live mode, missing TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, a sender",
+                          0),
+            0U)
+    << ran.err;
+  EXPECT_TRUE(contains(ran.err, "set VERITY_TWILIO=simulator")) << ran.err;
+  EXPECT_TRUE(std::holds_alternative<launch>(run({"--twilio.mode", "simulator"}).result));
 }
 
 TEST_F(cli_test, toml_problems_stop_the_start) {

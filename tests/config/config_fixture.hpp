@@ -36,8 +36,10 @@ protected:
     std::ofstream{file_} << text;
   }
 
-  /// Sets real Twilio credentials and a sender, with an https public URL.
+  /// Sets real Twilio credentials and a sender, with an https public URL, in live mode (the
+  /// default).
   void use_twilio() {
+    simulated_ = false;
     env_["TWILIO_ACCOUNT_SID"] = account_sid;
     env_["TWILIO_AUTH_TOKEN"] = auth_token;
     env_["TWILIO_PHONE_NUMBER"] = sender;
@@ -52,6 +54,8 @@ protected:
       return found == env_.end() ? std::nullopt : std::optional{found->second};
     };
     sources.flags = flags_;
+    if (simulated_ && !env_.contains("VERITY_TWILIO"))
+      sources.flags.emplace("twilio.mode", "simulator");
     return load_config(sources);
   }
 
@@ -69,6 +73,9 @@ protected:
     return result ? *result : config{};
   }
 
+  /// Runs the built-in simulator (--twilio.mode simulator) unless the test sets VERITY_TWILIO
+  /// or that flag itself; false leaves the default, live.
+  bool simulated_ = true;
   std::filesystem::path dir_;
   std::filesystem::path file_;
   std::map<std::string, std::string, std::less<>> env_;

@@ -17,7 +17,7 @@ std::vector<std::string> warned_about(const config& settings) {
 
 TEST_F(config_test, warnings_name_what_an_operator_must_know) {
   using subjects = std::vector<std::string>;
-  EXPECT_EQ(warned_about(loaded()), (subjects{"no", "VERITY_API_KEYS"}))
+  EXPECT_EQ(warned_about(loaded()), (subjects{"VERITY_TWILIO", "VERITY_API_KEYS"}))
     << "the defaults simulate Twilio and keep /v1 closed";
   use_twilio();
   env_["VERITY_API_KEYS"] = "key-one";
@@ -42,7 +42,7 @@ TEST_F(config_test, secrets_are_redacted_when_described) {
   for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
                       std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
     EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 40);
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 41);
   EXPECT_TRUE(contains(described, "VERITY_DEMO                     = auto (default)")) << described;
   EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
   EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";

@@ -61,13 +61,15 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (auto underscore = name.find('_'); underscore != std::string::npos)
       name[underscore] = '.';
+    if (key.id == key_id::twilio_mode)
+      name = "twilio.mode"; // "twilio" is the table of the TWILIO_* keys
     EXPECT_EQ(key.file_key, name);
     EXPECT_EQ(flag_name(key), "--" + name);
     EXPECT_EQ(&key_info(key.id), &key);
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 40U);
+  EXPECT_EQ(config_keys().size(), 41U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -181,7 +183,7 @@ TEST_F(config_test, a_missing_file_is_reported) {
 TEST_F(config_test, toml_text_can_stand_in_for_the_file) {
   config_sources sources;
   sources.file = "inline.toml";
-  sources.file_text = "code.length = 9\nbogus = 1\n";
+  sources.file_text = "code.length = 9\nbogus = 1\ntwilio.mode = \"simulator\"\n";
   sources.env = [](std::string_view) { return std::optional<std::string>{}; };
   auto result = load_config(sources);
   ASSERT_FALSE(result);
@@ -345,20 +347,59 @@ TEST_F(config_test, credentials_need_both_sid_and_token) {
   env_ = {{"TWILIO_ACCOUNT_SID", account_sid}};
   EXPECT_TRUE(contains(problems(), "TWILIO_AUTH_TOKEN: value '' is invalid: expected"));
   env_ = {{"TWILIO_AUTH_TOKEN", auth_token}};
+TEST_F(config_test, live_is_the_default_and_refuses_to_start_without_credentials) {
+  EXPECT_EQ(key_info(key_id::twilio_mode).default_text, "live");
+  simulated_ = false;
   auto text = problems();
-  EXPECT_TRUE(contains(text, "TWILIO_ACCOUNT_SID: value '' is invalid: expected")) << text;
+  EXPECT_EQ(text, "VERITY_TWILIO: value 'live' is invalid: expected Twilio credentials for live "
+                  "mode, missing TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, a sender "
+                  "(TWILIO_PHONE_NUMBER, TWILIO_WHATSAPP_NUMBER or "
+                  "TWILIO_MESSAGING_SERVICE_SID); set VERITY_TWILIO=simulator to run the "
+                  "built-in Twilio simulator instead (it reaches no phone)")
+    << "one line, naming what is missing and the way out";
+
+  env_ = {{"TWILIO_AUTH_TOKEN", auth_token}, {"TWILIO_PHONE_NUMBER", sender}};
+  text = problems();
+  EXPECT_TRUE(contains(text, "missing TWILIO_ACCOUNT_SID;")) << text;
   EXPECT_FALSE(contains(text, auth_token)) << "secrets never appear in errors";
+  env_ = {{"TWILIO_ACCOUNT_SID", account_sid}, {"TWILIO_WHATSAPP_NUMBER", sender}};
+  EXPECT_TRUE(contains(problems(), "missing TWILIO_AUTH_TOKEN;"));
   env_ = {{"TWILIO_ACCOUNT_SID", "AC123"}, {"TWILIO_AUTH_TOKEN", auth_token}};
-  EXPECT_EQ(problems().rfind("TWILIO_ACCOUNT_SID: value 'AC123' is invalid: expected AC followed "
-                             "by 32 hex digits", 0), 0U);
-  env_ = {{"TWILIO_AUTH_TOKEN_PREVIOUS", auth_token}};
+  EXPECT_EQ(problems(), "TWILIO_ACCOUNT_SID: value 'AC123' is invalid: expected AC followed by "
+                        "32 hex digits")
+    << "an invalid SID is reported as such, not as missing";
+  env_ = {{"TWILIO_AUTH_TOKEN_PREVIOUS", auth_token}, {"VERITY_TWILIO", "simulator"}};
   EXPECT_EQ(problems().rfind("TWILIO_AUTH_TOKEN_PREVIOUS: value '<redacted>' is invalid", 0), 0U);
+  env_ = {{"VERITY_TWILIO", "fake"}};
+  EXPECT_EQ(problems(), "VERITY_TWILIO: value 'fake' is invalid: expected live or simulator");
+}
+
+TEST_F(config_test, the_simulator_mode_needs_no_credentials_and_ignores_them) {
+  simulated_ = false;
+  env_ = {{"VERITY_TWILIO", "Simulator"}};
+  auto c = loaded();
+  EXPECT_TRUE(c.uses_simulator());
+  EXPECT_EQ(c.twilio.mode, twilio_mode::simulator);
+  EXPECT_TRUE(contains(config_warnings(c).front(), "VERITY_TWILIO is simulator"))
+    << config_warnings(c).front();
+  use_twilio();
+  env_["VERITY_TWILIO"] = "simulator";
+  env_["VERITY_PUBLIC_URL"] = "http://verity.example.com";
+  c = loaded();
+  EXPECT_TRUE(c.uses_simulator()) << "the mode decides, not the credentials";
+  EXPECT_TRUE(contains(config_warnings(c).front(), "credentials set are unused"));
+  write_file("[twilio]\nmode = \"live\"\n");
+  env_.erase("VERITY_TWILIO");
+  EXPECT_FALSE(contains(problems(), "VERITY_TWILIO")) << "only the https rule is left";
+  env_["VERITY_PUBLIC_URL"] = "https://verity.example.com";
+  EXPECT_FALSE(loaded().uses_simulator()) << "twilio.mode in the file";
 }
 
 TEST_F(config_test, real_credentials_need_a_sender) {
   use_twilio();
   env_.erase("TWILIO_PHONE_NUMBER");
-  EXPECT_TRUE(contains(problems(), "TWILIO_PHONE_NUMBER: value '' is invalid: expected a sender"));
+  EXPECT_TRUE(contains(problems(), "VERITY_TWILIO: value 'live' is invalid: expected Twilio "
+                                   "credentials for live mode, missing a sender"));
   env_["TWILIO_MESSAGING_SERVICE_SID"] = "MG0123456789abcdef0123456789abcdef";
   auto c = loaded();
   EXPECT_FALSE(c.uses_simulator());
@@ -379,6 +420,7 @@ TEST_F(config_test, real_credentials_refuse_http_callbacks_unless_allowed) {
   EXPECT_EQ(loaded().public_url, "http://127.0.0.1:8080");
   env_ = {{"VERITY_PUBLIC_URL", "http://verity.example.com"}};
   flags_.clear();
+  simulated_ = true;
   EXPECT_TRUE(loaded().uses_simulator()) << "the simulator takes http";
 }
 

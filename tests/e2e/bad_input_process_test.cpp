@@ -76,6 +76,7 @@ protected:
       std::map<std::string, std::string>{{"VERITY_LISTEN", "127.0.0.1:0"},
                                          {"VERITY_DATA_DIR", data_dir_.string()},
                                          {"VERITY_API_KEYS", api_key},
+                                         {"VERITY_TWILIO", "simulator"},
                                          {"TWILIO_ACCOUNT_SID", ""},
                                          {"TWILIO_AUTH_TOKEN", ""}});
     auto address = verity_->wait_for_line(std::regex{R"(verity listening on (http://\S+))"}, 30s);

@@ -114,6 +114,7 @@ protected:
                     {"VERITY_SYNC", "true"},
                     {"VERITY_SEND_LIMIT", "1000/1m"},
                     {"VERITY_PREFIX_LIMIT", "100000/1m"},
+                    {"VERITY_TWILIO", "simulator"},
                     {"TWILIO_ACCOUNT_SID", ""},
                     {"TWILIO_AUTH_TOKEN", ""}};
     extra.merge(env);
@@ -138,6 +139,7 @@ protected:
     return {{"VERITY_LISTEN", fmt::format("127.0.0.1:{}", port_)},
             {"VERITY_PUBLIC_URL", url},
             {"VERITY_ALLOW_INSECURE_CALLBACKS", "true"},
+            {"VERITY_TWILIO", "live"},
             {"TWILIO_ACCOUNT_SID", account_sid},
             {"TWILIO_AUTH_TOKEN", auth_token},
             {"TWILIO_PHONE_NUMBER", "+15005550006"},

@@ -35,6 +35,7 @@ protected:
   std::map<std::string, std::string> environment() const {
     return {{"VERITY_LISTEN", "127.0.0.1:0"},
             {"VERITY_DATA_DIR", data_dir_.string()},
+            {"VERITY_TWILIO", "simulator"},
             {"TWILIO_ACCOUNT_SID", ""},
             {"TWILIO_AUTH_TOKEN", ""}};
   }

@@ -61,6 +61,7 @@ async function startVerity(env = {}) {
     env: {
       PATH: process.env.PATH,
       VERITY_LISTEN: '127.0.0.1:0',
+      VERITY_TWILIO: 'simulator',
       VERITY_DATA_DIR: dataDir,
       VERITY_SYNC: 'false',
       ...env,

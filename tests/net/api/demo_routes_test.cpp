@@ -50,6 +50,13 @@ protected:
     return view;
   }
 
+  /// Starts `view`'s verification through the demo's own create route.
+  void create_through_demo(const verification_view& view) {
+    engine->start.answer_with([view](const verification_request&) { return answer(view); });
+    auto created = post("/demo/api/verifications", R"({"to": "+1 201 555 0123"})");
+    EXPECT_EQ(created.status, 201) << created.body;
+  }
+
   /// What the simulated phones received.
   std::shared_ptr<fake_phones> phones = std::make_shared<fake_phones>();
 };
@@ -127,8 +134,9 @@ TEST_F(demo_routes_test, check_answers_attempts_left_lockout_and_expiry) {
 
 TEST_F(demo_routes_test, shows_the_simulated_phone_only_once_delivered) {
   phones->deliver(sid, {true, "Your verification code is 123456."});
-  auto id = get_answers(delivery_status::sent).verification.id.to_string();
-  auto path = "/demo/api/verifications/" + id + "/simulated-message";
+  auto view = get_answers(delivery_status::sent);
+  create_through_demo(view);
+  auto path = "/demo/api/verifications/" + view.verification.id.to_string() + "/simulated-message";
   auto pending = call("GET", path);
   EXPECT_EQ(pending.status, 404);
   EXPECT_EQ(json_of(pending)["error"]["code"], "not_found");
@@ -140,6 +148,17 @@ TEST_F(demo_routes_test, shows_the_simulated_phone_only_once_delivered) {
   EXPECT_EQ(json_of(shown), (nlohmann::json{{"simulated", true},
                                             {"channel", "whatsapp"},
                                             {"text", "Your verification code is 123456."}}));
+}
+
+TEST_F(demo_routes_test, shows_no_simulated_message_of_a_verification_it_did_not_create) {
+  phones->deliver(sid, {true, "Your verification code is 123456."});
+  auto id = get_answers(delivery_status::delivered).verification.id.to_string();
+  auto shown = call("GET", "/demo/api/verifications/" + id + "/simulated-message");
+  EXPECT_EQ(shown.status, 404) << "an id from API v1 reveals no code: " << shown.body;
+  EXPECT_EQ(json_of(shown)["error"]["code"], "not_found");
+  EXPECT_EQ(shown.body.find("123456"), std::string::npos);
+  EXPECT_EQ(call("GET", "/demo/api/verifications/" + id).status, 200)
+    << "the rest of the demo API still reads it (it shows no code)";
 }
 
 /// The demo API with a tight per-address limit.

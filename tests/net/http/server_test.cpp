@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "net/api/health_routes.hpp"
+#include "net/api/readiness.hpp"
 #include "net/api/router.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/raw_connection.hpp"
@@ -68,7 +69,10 @@ protected:
   }
 
   void SetUp() override {
-    add_health_routes(routes_, [this] { return not_ready_reasons_; });
+    add_health_routes(routes_, std::make_shared<readiness>(readiness_sources{
+                                 "simulator", [this] { return stopping_.load(); },
+                                 [] { return true; }, [] { return check_outcome{}; },
+                                 [](auto done) { done(check_outcome{}); }}));
     routes_.add("POST", "/echo", [this](const http_request& request, responder respond) {
       ++echoed_;
       respond({200, "text/plain", request.body, {}});
@@ -119,7 +123,7 @@ protected:
   http_server_limits limits_;
   std::atomic<int> echoed_{0};
   std::promise<responder> gate_;
-  std::vector<std::string> not_ready_reasons_;
+  std::atomic<bool> stopping_{false};
   router routes_;
   boost::asio::io_context io_;
   /// Keeps `io_` running while a request is in flight and nothing else is pending.
@@ -138,10 +142,10 @@ TEST_F(http_server_test, healthz_answers) {
 
 TEST_F(http_server_test, readyz_reports_reasons) {
   EXPECT_EQ(http_call("GET", url("/readyz")).status, 200);
-  not_ready_reasons_ = {"storage closed"};
+  stopping_ = true;
   auto result = http_call("GET", url("/readyz"));
   EXPECT_EQ(result.status, 503);
-  EXPECT_EQ(nlohmann::json::parse(result.body)["reasons"][0], "storage closed");
+  EXPECT_EQ(nlohmann::json::parse(result.body)["reasons"][0], "shutting down");
 }
 
 TEST_F(http_server_test, unknown_route_gets_the_error_body) {
