@@ -44,6 +44,7 @@ protected:
   /// Starts verity (built-in simulator, loopback, any port) with `extra` settings.
   void start(const std::map<std::string, std::string>& extra) {
     std::map<std::string, std::string> env{{"VERITY_LISTEN", "127.0.0.1:0"},
+                                           {"VERITY_TWILIO", "simulator"},
                                            {"VERITY_DATA_DIR", data_dir_.string()},
                                            {"VERITY_SYNC", "false"},
                                            {"TWILIO_ACCOUNT_SID", ""},
@@ -152,6 +153,7 @@ TEST_F(browser_access_process_test, invalid_values_stop_the_start_with_one_clear
                             std::pair{"VERITY_CORS_ORIGINS", "https://app.example.com/page"}}) {
     test::child_process verity{test::build_directory() + "/verity", {},
                                {{"VERITY_LISTEN", "127.0.0.1:0"},
+                                {"VERITY_TWILIO", "simulator"},
                                 {"VERITY_DATA_DIR", data_dir_.string()},
                                 {key, value}}};
     auto line = verity.wait_for_line(std::regex{std::string{"("} + key + ".*)"}, 10s);
