@@ -37,6 +37,8 @@ using recover = caf::atom_constant<caf::atom("recover")>;
 using acquire = caf::atom_constant<caf::atom("acquire")>;
 using purge = caf::atom_constant<caf::atom("purge")>;
 using stats = caf::atom_constant<caf::atom("stats")>;
+using cancel = caf::atom_constant<caf::atom("cancel")>;
+using withdraw = caf::atom_constant<caf::atom("withdraw")>;
 
 } // namespace verity::atom
 
@@ -65,6 +67,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(verity, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(verity, (verity::phone_stats_query))
   CAF_ADD_TYPE_ID(verity, (verity::stats_report))
   CAF_ADD_TYPE_ID(verity, (verity::phone_stats_report))
+  CAF_ADD_TYPE_ID(verity, (verity::not_sent_reason))
 CAF_END_TYPE_ID_BLOCK(verity)
 
 namespace verity {
@@ -101,7 +104,11 @@ using storage_actor = storage_reader_actor::extend_with<storage_writer_actor>;
 /// transport failures come back as `create_result` with `http_status` 0).
 using egress_actor = caf::typed_actor<
   /// Asks Twilio to create one message.
-  caf::replies_to<atom::create, outbound_message>::with<create_result>>;
+  caf::replies_to<atom::create, outbound_message>::with<create_result>,
+  /// Withdraws the create of a message that still waits in Verity's own queue: it will never
+  /// reach Twilio, and its create is answered `withdrawn`. Answers why it was still waiting
+  /// (`none` when it was not: already handed to Twilio, answered, or unknown).
+  caf::replies_to<atom::withdraw, message_id>::with<not_sent_reason>>;
 
 /// Holds the abuse limits against SMS pumping across every shard: sends per number prefix
 /// (country code + 3 digits) with a circuit breaker per prefix, and sends per country code
@@ -123,8 +130,13 @@ using verification_api = caf::typed_actor<
   caf::replies_to<atom::get, verification_query>::with<verification_view>,
   /// Sends the same code again over `channel`; errors `ec::not_found`, `ec::rate_limited`.
   caf::replies_to<atom::resend, verification_id, channel>::with<verification_view>,
-  /// Checks a code; errors `ec::not_found`, `ec::max_attempts_reached`.
+  /// Checks a code; errors `ec::not_found` (unknown, expired, approved, canceled),
+  /// `ec::max_attempts_reached` (every check once the wrong checks reached the limit).
   caf::replies_to<atom::check, verification_id, std::string>::with<check_result>,
+  /// Cancels a pending verification once durably stored: its code never approves and its sends
+  /// still waiting in Verity are dropped. A canceled one answers the same again. Errors
+  /// `ec::not_found`, `ec::invalid_request` (approved, or ended otherwise).
+  caf::replies_to<atom::cancel, verification_id>::with<verification_view>,
   /// Applies a status callback; answers once it is durable (duplicates and stale callbacks too).
   caf::replies_to<atom::status, status_callback>::with<caf::ok_atom>,
   /// Applies an inbound message (opt-out keywords, WhatsApp window); answers once durable.
@@ -161,7 +173,9 @@ using message_actor = caf::typed_actor<
   /// Timer: the delivery deadline passed.
   caf::reacts_to<atom::deadline>,
   /// Timer: the backoff before a retry ended.
-  caf::reacts_to<atom::retry>>;
+  caf::reacts_to<atom::retry>,
+  /// Its verification ended: withdraws a create still waiting in egress, then quits.
+  caf::reacts_to<atom::cancel>>;
 
 } // namespace verity
 

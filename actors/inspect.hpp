@@ -86,7 +86,7 @@ typename Inspector::result_type inspect(Inspector& f, delivery_state& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, message_record& x) {
   return f(caf::meta::type_name("message_record"), x.id, x.verification, x.to, x.via,
-           x.twilio_sid, x.delivery, x.as_template, x.tries, x.create_error);
+           x.twilio_sid, x.delivery, x.as_template, x.tries, x.create_error, x.not_sent);
 }
 
 template <class Inspector>
@@ -175,7 +175,7 @@ typename Inspector::result_type inspect(Inspector& f, outbound_message& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_result& x) {
   return f(caf::meta::type_name("create_result"), x.http_status, x.error_code, x.error_message,
-           x.sid, x.status, x.retry_after);
+           x.sid, x.status, x.retry_after, x.withdrawn);
 }
 
 template <class Inspector>

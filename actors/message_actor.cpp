@@ -105,6 +105,9 @@ void retry_later(self_pointer self, const create_result& result) {
 
 void on_created(self_pointer self, const create_result& result) {
   auto& state = self->state;
+  state.awaiting_create = false;
+  if (result.withdrawn)
+    return; // withdrawn at the deadline: the deadline's handler reports it
   if (result.created()) {
     state.setup.record.twilio_sid = result.sid;
     if (auto* recorder = recorder_of(self))
@@ -129,6 +132,7 @@ void on_created(self_pointer self, const create_result& result) {
 void send_create(self_pointer self) {
   auto& record = self->state.setup.record;
   ++record.tries;
+  self->state.awaiting_create = true;
   self->request(self->state.setup.egress, egress_answer_timeout, atom::create::value,
                 self->state.outbound())
     .then([self](create_result& result) { on_created(self, result); },
@@ -156,16 +160,47 @@ void on_retry(self_pointer self) {
   send_create(self);
 }
 
-void on_deadline(self_pointer self) {
-  auto current = self->state.setup.record.delivery.current();
-  if (!is_pending(current))
-    return; // delivered, or already failed: nothing to time out
-  spdlog::info("message {} to {}: no delivery confirmation by the deadline",
-               self->state.setup.record.id.to_string(), mask_phone(self->state.setup.record.to));
-  if (auto* recorder = recorder_of(self))
-    recorder->deadline_expired(self->state.setup.record.via);
+/// Marks the message timed out (never sent, for `not_sent` other than none) and reports it.
+void time_out(self_pointer self, not_sent_reason not_sent) {
+  auto& record = self->state.setup.record;
+  if (!is_pending(record.delivery.current()))
+    return; // an outcome came while egress answered
+  if (not_sent != not_sent_reason::none)
+    spdlog::info("message {} to {}: not sent by its deadline, held in the egress queue ({})",
+                 record.id.to_string(), mask_phone(record.to), to_string(not_sent));
+  else
+    spdlog::info("message {} to {}: no delivery confirmation by the deadline",
+                 record.id.to_string(), mask_phone(record.to));
+  if (auto* recorder = recorder_of(self)) {
+    recorder->deadline_expired(record.via);
+    if (not_sent != not_sent_reason::none)
+      recorder->not_sent(record.via, not_sent);
+  }
+  record.not_sent = not_sent;
   self->state.merge({delivery_status::timed_out, wall_clock_now(), 0});
   persist_and_report(self, [](const caf::error&) {});
+}
+
+/// The deadline passed: a create still with egress may wait in its queue (the sender's pace),
+/// so it is withdrawn first; one withdrawn is never sent later, and says so: the client has
+/// been told it timed out, and the follow-up (the SMS fallback, or the client's resend) may
+/// already be on its way, so a late send would only reach the user twice.
+void on_deadline(self_pointer self) {
+  if (!is_pending(self->state.setup.record.delivery.current()))
+    return; // delivered, or already failed: nothing to time out
+  if (!self->state.awaiting_create)
+    return time_out(self, not_sent_reason::none);
+  self->request(self->state.setup.egress, egress_answer_timeout, atom::withdraw::value,
+                self->state.setup.record.id)
+    .then([self](not_sent_reason held) { time_out(self, held); },
+          [self](const caf::error&) { time_out(self, not_sent_reason::none); });
+}
+
+/// Its verification ended: a create still waiting in egress is withdrawn (never sent).
+void on_cancel(self_pointer self) {
+  if (self->state.awaiting_create)
+    caf::anon_send(self->state.setup.egress, atom::withdraw::value, self->state.setup.record.id);
+  self->quit();
 }
 
 caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& callback) {
@@ -236,6 +271,7 @@ message_actor::behavior_type message_actor_behavior(self_pointer self, message_s
     [self](atom::send) { send_create(self); },
     [self](atom::deadline) { on_deadline(self); },
     [self](atom::retry) { on_retry(self); },
+    [self](atom::cancel) { on_cancel(self); },
   };
 }
 

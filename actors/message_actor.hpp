@@ -39,6 +39,7 @@ struct message_state {
   unsigned retries = 0;
   retry_class retry_reason = retry_class::transport; ///< Why the planned retry is due.
   unsigned persisting = 0; ///< Writes of the record sent to storage and not yet answered.
+  bool awaiting_create = false; ///< A create request is with egress, not answered yet.
   /// Callbacks that changed nothing, acknowledged once every write under way is durable (the
   /// state they confirm may still be on its way to disk).
   std::vector<caf::typed_response_promise<caf::ok_atom>> awaiting_durable;
@@ -53,7 +54,10 @@ struct message_state {
 
 /// A message actor: asks the Twilio client to create the message, arms the delivery deadline,
 /// retries transient failures with backoff and jitter within the code's lifetime, resends as the
-/// approved template on 63016, and merges status callbacks forward-only. Every change is made
+/// approved template on 63016, and merges status callbacks forward-only. At its deadline, a
+/// create still waiting in Verity's own egress queue is withdrawn: the message is never sent
+/// and reads `timed_out` with the reason (`not_sent`). When its verification ends, it
+/// withdraws such a create too, and quits. Every change is made
 /// durable before it is reported to the phone actor or acknowledged to the webhook, and a
 /// callback that changes nothing is acknowledged only once the state it repeats is durable.
 message_actor::behavior_type message_actor_behavior(

@@ -71,6 +71,7 @@ struct create_result {
   std::string sid;               ///< The message SID on success.
   delivery_status status = delivery_status::queued; ///< Initial status on success.
   std::chrono::milliseconds retry_after{0}; ///< From a Retry-After header, 0 if none.
+  bool withdrawn = false; ///< Withdrawn from Verity's queue before it reached Twilio.
 
   /// True when Twilio created the message (HTTP 201).
   bool created() const { return http_status == 201; }

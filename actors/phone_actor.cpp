@@ -6,6 +6,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/ended_verification.hpp"
 #include "actors/phone_effects.hpp"
 #include "engine/error_classification.hpp"
 #include "engine/metrics.hpp"
@@ -102,13 +103,21 @@ caf::result<verification_view> on_get(self_pointer self, const verification_quer
   return promise;
 }
 
+/// The live verification `id` while it is pending (checks, resends and follow-ups apply), else
+/// nullptr: between the decision that ended it and the write that stores it, it is still live.
+live_verification* find_pending(phone_state& state, const verification_id& id) {
+  auto* found = state.find_live(id);
+  return found != nullptr && found->record.status == verification_status::pending ? found
+                                                                                  : nullptr;
+}
+
 caf::result<verification_view> on_resend(self_pointer self, const verification_id& id,
                                          channel via) {
-  if (self->state.find_live(id) == nullptr)
+  if (find_pending(self->state, id) == nullptr)
     return caf::make_error(ec::not_found);
   auto promise = self->make_response_promise<verification_view>();
   acquire_send_slot(self, [self, id, via, promise](milliseconds wait) mutable {
-    auto* found = self->state.find_live(id);
+    auto* found = find_pending(self->state, id);
     if (wait.count() > 0)
       return answer(promise, rate_limited(wait));
     if (found == nullptr)
@@ -143,13 +152,24 @@ caf::result<check_result> store_check(self_pointer self, live_verification& veri
   return promise;
 }
 
+/// Counts a read of storage under way, so the actor does not passivate before it answers.
+std::function<void()> track_read(self_pointer self) {
+  ++self->state.reading;
+  return [self] {
+    --self->state.reading;
+    maybe_passivate(self);
+  };
+}
+
 caf::result<check_result> on_check(self_pointer self, const verification_id& id,
                                    const std::string& code) {
   auto& state = self->state;
   auto* found = state.find_live(id);
   if (found == nullptr)
-    return caf::make_error(ec::not_found);
+    return check_from_storage(self, state.storage, id, track_read(self));
   auto& record = found->record;
+  if (record.status != verification_status::pending)
+    return caf::make_error(check_error_after_end(record.status));
   auto max_checks = state.settings->max_checks;
   if (state.settings->hasher->matches(code, record.salt, record.digest)) {
     record.status = verification_status::approved;
@@ -163,6 +183,38 @@ caf::result<check_result> on_check(self_pointer self, const verification_id& id,
                  record.wrong_checks);
   }
   return store_check(self, *found, {record.status, false, max_checks - record.wrong_checks});
+}
+
+/// Cancels a live verification: stores it `canceled` (its code hash dropped), then ends its
+/// live work (message actors withdraw what still waits in egress) and answers the view.
+caf::result<verification_view> on_cancel(self_pointer self, const verification_id& id) {
+  auto& state = self->state;
+  auto* found = state.find_live(id);
+  if (found == nullptr)
+    return cancel_from_storage(self, state.storage, id, track_read(self));
+  auto& record = found->record;
+  if (auto refusal = cancel_error(record.status); refusal != ec::none)
+    return caf::make_error(refusal);
+  auto before = record;
+  record.status = verification_status::canceled;
+  record.salt = {};
+  record.digest = {};
+  spdlog::info("verification {} canceled", id.to_string());
+  auto promise = self->make_response_promise<verification_view>();
+  persist(self, batch_of(state, *found, nullptr),
+          [self, id, promise, before, canceled = found->view()](caf::error err) mutable {
+            auto* live = self->state.find_live(id);
+            if (err && live != nullptr) { // not stored: it stays pending, its code still works
+              live->record.status = before.status;
+              live->record.salt = before.salt;
+              live->record.digest = before.digest;
+            }
+            if (err)
+              return answer(promise, std::move(err));
+            promise.deliver(live != nullptr ? live->view() : canceled);
+            finish(self, id);
+          });
+  return promise;
 }
 
 /// Applies a callback for a message no actor holds (its verification ended): load, merge and
@@ -248,7 +300,8 @@ void on_update(self_pointer self, const message_record& message) {
   auto id = verification.record.id;
   notify_waiters(self, id, false);
   bool failed = is_failure(message.delivery.current());
-  if (!failed || !verification.mark_failure_handled(index))
+  bool pending = verification.record.status == verification_status::pending;
+  if (!failed || !pending || !verification.mark_failure_handled(index))
     return;
   learn_from_failure(state, message);
   auto ignore = [](const caf::error&) {};
@@ -270,9 +323,9 @@ void on_update(self_pointer self, const message_record& message) {
 }
 
 void on_expire(self_pointer self, const verification_id& id) {
-  auto* found = self->state.find_live(id);
+  auto* found = find_pending(self->state, id);
   if (found == nullptr)
-    return;
+    return; // ended already, or ending (its final state on its way to storage)
   found->record.status = verification_status::expired;
   found->record.salt = {};
   found->record.digest = {};
@@ -327,6 +380,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
     [self](atom::check, const verification_id& id, const std::string& code) {
       return on_check(self, id, code);
     },
+    [self](atom::cancel, const verification_id& id) { return on_cancel(self, id); },
     [self](atom::status, const status_callback& callback) { return on_status(self, callback); },
     [self](atom::inbound, const inbound_message& message) { return on_inbound(self, message); },
     [self](atom::update, const message_record& message) { on_update(self, message); },

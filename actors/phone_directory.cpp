@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/ended_verification.hpp"
 #include "actors/phone_actor.hpp"
 #include "engine/phone.hpp"
 #include "engine/routing.hpp"
@@ -135,7 +136,14 @@ phone_directory_actor::behavior_type phone_directory_behavior(self_pointer self,
         auto promise = self->make_response_promise<check_result>();
         return promise.delegate(forward_to(self, *phone), atom::check::value, id, code);
       }
-      return caf::make_error(ec::not_found);
+      return check_from_storage(self, self->state.setup.storage, id);
+    },
+    [self](atom::cancel, const verification_id& id) -> caf::result<verification_view> {
+      if (const auto* phone = phone_of(self, id)) {
+        auto promise = self->make_response_promise<verification_view>();
+        return promise.delegate(forward_to(self, *phone), atom::cancel::value, id);
+      }
+      return cancel_from_storage(self, self->state.setup.storage, id);
     },
     [self](atom::status, const status_callback& callback) -> caf::result<caf::ok_atom> {
       if (callback.phone.empty())

@@ -2,7 +2,6 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
@@ -65,7 +64,7 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 void maybe_passivate(self_pointer self) {
   auto& state = self->state;
   if (!state.live.empty() || !state.waiters.empty() || state.awaiting_send_guard > 0
-      || state.persisting > 0)
+      || state.persisting > 0 || state.reading > 0)
     return;
   auto seen = state.forwards_seen;
   self->request(state.directory, caf::infinite, atom::idle::value, state.phone, seen)
@@ -91,7 +90,7 @@ void finish(self_pointer self, const verification_id& id) {
   notify_waiters(self, id, true);
   for (auto& actor : verification->actors)
     if (actor)
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      self->send(actor, atom::cancel::value); // drops a send still waiting in egress
   state.erase_live(id);
   maybe_passivate(self);
 }

@@ -35,7 +35,8 @@ void notify_waiters(self_pointer self, const verification_id& id, bool finished)
 /// handshake in phone_directory.hpp).
 void maybe_passivate(self_pointer self);
 
-/// Ends the live work of a verification that left `pending` (its record is already durable).
+/// Ends the live work of a verification that left `pending` (its record is already durable):
+/// its message actors withdraw what still waits in egress and quit.
 void finish(self_pointer self, const verification_id& id);
 
 /// The batch that stores a verification with a new message of it (none stored before), if

@@ -70,6 +70,7 @@ struct phone_state {
   std::vector<live_verification> live;
   std::size_t awaiting_send_guard = 0; ///< Sends waiting for the send guard (no passivation).
   std::size_t persisting = 0; ///< Writes sent to storage and not yet answered (no passivation).
+  std::size_t reading = 0; ///< Reads of ended verifications not yet answered (no passivation).
   std::vector<long_poll> waiters;
   std::uint64_t next_waiter = 0;
   std::uint64_t forwards_seen = 0; ///< The shard's count of forwards, as it last answered.

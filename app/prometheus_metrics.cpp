@@ -178,6 +178,10 @@ struct prometheus_metrics::impl {
       to_read(per_channel(to_read_family)),
       expiries(per_channel(counter_family(*registry, "verity_delivery_deadline_expiries_total",
                                           "Messages unconfirmed at their delivery deadline."))),
+      not_sent_family(counter_family(
+        *registry, "verity_messages_not_sent_total",
+        "Messages withdrawn unsent at their delivery deadline: still in Verity's egress queue, "
+        "by channel and what held them (sender_rate, egress_busy).")),
       fallbacks_family(counter_family(*registry, "verity_fallbacks_total",
                                       "Fallbacks from WhatsApp to SMS, by the failure.")),
       retries_family(counter_family(*registry, "verity_retries_total",
@@ -216,6 +220,10 @@ struct prometheus_metrics::impl {
         transitions[index_of(via)][s] = &transitions_family.Add(
           {{"channel", std::string(to_string(via))},
            {"status", std::string(to_string(static_cast<delivery_status>(s)))}});
+    for (auto via : channels)
+      for (auto reason : {not_sent_reason::sender_rate, not_sent_reason::egress_busy})
+        not_sent_counters[index_of(via)][static_cast<std::size_t>(reason)] = &not_sent_family.Add(
+          {{"channel", std::string(to_string(via))}, {"reason", std::string(to_string(reason))}});
     for (auto reason : failure_statuses)
       fallbacks[static_cast<std::size_t>(reason)] =
         &fallbacks_family.Add({{"reason", std::string(to_string(reason))}});
@@ -246,6 +254,9 @@ struct prometheus_metrics::impl {
   std::array<atomic_histogram*, channels.size()> to_delivered;
   std::array<atomic_histogram*, channels.size()> to_read;
   std::array<Counter*, channels.size()> expiries;
+  Family<Counter>& not_sent_family;
+  /// By channel and not_sent_reason (`none` stays null).
+  std::array<std::array<Counter*, 3>, channels.size()> not_sent_counters{};
   Family<Counter>& fallbacks_family;
   std::array<Counter*, delivery_status_count> fallbacks{}; ///< Failure statuses only.
   Family<Counter>& retries_family;
@@ -303,6 +314,11 @@ void prometheus_metrics::delivery_changed(channel via, const delivery_state& bef
 
 void prometheus_metrics::deadline_expired(channel via) {
   impl_->expiries[index_of(via)]->Increment();
+}
+
+void prometheus_metrics::not_sent(channel via, not_sent_reason reason) {
+  if (auto* counter = impl_->not_sent_counters[index_of(via)][static_cast<std::size_t>(reason)])
+    counter->Increment();
 }
 
 void prometheus_metrics::fallback(delivery_status reason) {

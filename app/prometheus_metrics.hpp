@@ -28,6 +28,7 @@ public:
   void delivery_changed(channel via, const delivery_state& before,
                         const delivery_state& after) override;
   void deadline_expired(channel via) override;
+  void not_sent(channel via, not_sent_reason reason) override;
   void fallback(delivery_status reason) override;
   void retry(retry_class kind) override;
   void twilio_request(bool created, int http_status, std::uint32_t twilio_code,

@@ -69,6 +69,11 @@ public:
   /// A message over `via` reached its delivery deadline unconfirmed.
   virtual void deadline_expired(channel via) = 0;
 
+  /// A message over `via` reached its delivery deadline still waiting in Verity's own egress
+  /// queue, held back by `reason` (never `none`): it was withdrawn and never sent. Counted on
+  /// top of `deadline_expired`.
+  virtual void not_sent(channel via, not_sent_reason reason) = 0;
+
   /// A verification fell back to SMS after a WhatsApp message ended in `reason` (a failure).
   virtual void fallback(delivery_status reason) = 0;
 

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::array<std::string_view, 2> channel_names = {"whatsapp", "sms"};
 constexpr std::array<std::string_view, 3> preference_names = {"auto", "whatsapp", "sms"};
+constexpr std::array<std::string_view, 3> not_sent_names = {"", "sender_rate", "egress_busy"};
 constexpr std::array<std::string_view, 6> status_names = {
   "pending", "approved", "expired", "max_attempts_reached", "canceled", "failed",
 };
@@ -47,6 +48,10 @@ channel first_channel(channel_preference preference) {
 
 std::string_view to_string(verification_status status) {
   return status_names[static_cast<std::size_t>(status)];
+}
+
+std::string_view to_string(not_sent_reason reason) {
+  return not_sent_names[static_cast<std::size_t>(reason)];
 }
 
 std::uint32_t message_record::error_code() const {

@@ -47,6 +47,16 @@ enum class verification_status : std::uint8_t {
 /// The API name, e.g. "max_attempts_reached".
 std::string_view to_string(verification_status status);
 
+/// Why a message was never handed to Twilio. Never reorder: the values are stored.
+enum class not_sent_reason : std::uint8_t {
+  none,        ///< It was handed to Twilio (or is still on its way).
+  sender_rate, ///< Its sender's pace (messages per second) held it in Verity's queue.
+  egress_busy, ///< Every connection to Twilio was busy: it waited in Verity's queue.
+};
+
+/// The API name: "sender_rate", "egress_busy" ("" for none).
+std::string_view to_string(not_sent_reason reason);
+
 /// One outbound message: an attempt to deliver a verification's code over one channel.
 struct message_record {
   message_id id;
@@ -58,6 +68,9 @@ struct message_record {
   bool as_template = false;   ///< Sent as the approved WhatsApp template (ContentSid).
   std::uint16_t tries = 0;    ///< Create requests made so far (1 + retries).
   std::uint32_t create_error = 0; ///< Twilio code of a failed create request, 0 if none.
+  /// Set when its delivery deadline passed while it still waited in Verity's own queue: it was
+  /// withdrawn and never reached Twilio (its status reads `timed_out`).
+  not_sent_reason not_sent = not_sent_reason::none;
 
   /// The Twilio error code that best explains a failure: the callback's, else the create's.
   std::uint32_t error_code() const;

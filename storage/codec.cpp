@@ -13,6 +13,7 @@ constexpr std::size_t channel_count = 2;              // whatsapp, sms
 constexpr std::size_t preference_count = 3;           // automatic, whatsapp, sms
 constexpr std::size_t fallback_count = 3;             // manual, automatic, none
 constexpr std::size_t verification_status_count = 6;  // pending .. failed
+constexpr std::size_t not_sent_reason_count = 3;      // none, sender_rate, egress_busy
 
 constexpr auto max_u16 = std::numeric_limits<std::uint16_t>::max();
 constexpr auto max_u32 = std::numeric_limits<std::uint32_t>::max();
@@ -137,7 +138,8 @@ tl::expected<verification_record, decode_error> decode_verification(std::string_
 }
 
 std::string encode(const message_record& record) {
-  auto out = versioned_writer();
+  bool not_sent = record.not_sent != not_sent_reason::none;
+  auto out = versioned_writer(not_sent ? message_not_sent_format_version : format_version);
   out.id(record.id);
   out.id(record.verification);
   out.text(record.to);
@@ -147,12 +149,16 @@ std::string encode(const message_record& record) {
   out.flag(record.as_template);
   out.varint(record.tries);
   out.varint(record.create_error);
+  if (not_sent)
+    out.u8(byte_of(record.not_sent));
   return std::move(out).take();
 }
 
 tl::expected<message_record, decode_error> decode_message(std::string_view bytes) {
   byte_reader in{bytes};
-  read_version(in);
+  auto version = in.u8();
+  if (version != format_version && version != message_not_sent_format_version && !in.failed())
+    in.fail("unknown format version");
   message_record record;
   record.id = in.id<id_kind::message>();
   record.verification = in.id<id_kind::verification>();
@@ -163,6 +169,11 @@ tl::expected<message_record, decode_error> decode_message(std::string_view bytes
   record.as_template = in.flag();
   record.tries = static_cast<std::uint16_t>(in.varint(max_u16));
   record.create_error = static_cast<std::uint32_t>(in.varint(max_u32));
+  if (version == message_not_sent_format_version) {
+    record.not_sent = in.enumerator<not_sent_reason>(not_sent_reason_count);
+    if (record.not_sent == not_sent_reason::none && !in.failed())
+      in.fail("version 2 message without a not-sent reason");
+  }
   return in.finish(std::move(record));
 }
 

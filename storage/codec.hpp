@@ -19,7 +19,10 @@
 ///   finished verification are never written (they died with their TTL) and decode as zeros.
 /// - message: version, id, verification id, to, channel, twilio_sid, seen-status count, then per
 ///   seen status in ascending order (status, first seen, error code), as_template, tries,
-///   create_error. The delivery state is rebuilt by merging one event per seen status.
+///   create_error. The delivery state is rebuilt by merging one event per seen status. Format
+///   version 2 appends the reason it was never sent (one byte, never `none`); a message sent as
+///   usual is still written as version 1, so a rollback to a release that reads only version 1
+///   loses nothing but those not-sent reasons.
 /// - phone: version, phone, opted_out, window flag [+ window end], whatsapp_unreachable,
 ///   recent-send count, recent sends.
 /// - history value: version, error code.
@@ -31,6 +34,9 @@ namespace verity::storage {
 
 /// The format version every encoder writes (and the only one the decoders accept), except:
 inline constexpr std::uint8_t format_version = 1;
+
+/// The format version of a message whose `not_sent` reason is set (see above).
+inline constexpr std::uint8_t message_not_sent_format_version = 2;
 
 /// The format version of idempotency keys (their decoder accepts only it).
 inline constexpr std::uint8_t idempotency_format_version = 2;

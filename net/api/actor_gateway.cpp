@@ -136,6 +136,12 @@ void actor_gateway::check(verification_id id, std::string code,
                                       atom::check::value, id, std::move(code));
 }
 
+void actor_gateway::cancel(verification_id id, engine_callback<verification_view> done) {
+  auto target = impl_->shard_of(id.routing_key());
+  impl_->bridge.request<verification_view>(target, impl_->timeout, adapt(std::move(done)),
+                                           atom::cancel::value, id);
+}
+
 void actor_gateway::status(status_callback callback, engine_callback<acknowledged> done) {
   auto target = impl_->shard_of_phone(callback.phone);
   impl_->bridge.request<caf::ok_atom>(target, impl_->timeout, adapt_ack(std::move(done)),

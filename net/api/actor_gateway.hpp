@@ -58,6 +58,9 @@ public:
   /// Checks `code` against verification `id`.
   void check(verification_id id, std::string code, engine_callback<check_result> done);
 
+  /// Cancels verification `id`.
+  void cancel(verification_id id, engine_callback<verification_view> done);
+
   /// Applies a status callback (routed by its recipient's phone).
   void status(status_callback callback, engine_callback<acknowledged> done);
 

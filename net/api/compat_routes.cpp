@@ -183,6 +183,12 @@ json delivery_status_json(const message_record& message, const std::string& sid)
   auto code = message.error_code();
   auto description = describe_twilio_error(code);
   auto at = message.delivery.first_seen(current);
+  auto error_code = code != 0 ? json(code) : json(nullptr);
+  if (message.not_sent != not_sent_reason::none) { // no Twilio code: Twilio never had it
+    error_code = message.not_sent == not_sent_reason::sender_rate ? "NOT_SENT_SENDER_RATE"
+                                                                   : "NOT_SENT_EGRESS_BUSY";
+    description = describe_not_sent(message.not_sent);
+  }
   return {{"ok", true},
           {"messageSid", sid},
           {"status", api_delivery_state(current)},
@@ -190,7 +196,7 @@ json delivery_status_json(const message_record& message, const std::string& sid)
           {"isDelivered", is_delivered(current)},
           {"isFailed", is_failure(current)},
           {"isPending", is_pending(current)},
-          {"errorCode", code != 0 ? json(code) : json(nullptr)},
+          {"errorCode", error_code},
           {"errorMessage", description.empty() ? json(nullptr) : json(description)},
           {"timestamp", at ? json(format_time(*at)) : json(nullptr)}};
 }

@@ -176,6 +176,8 @@ void write_attempt(json_writer& out, const message_record& message) {
   out.close(']');
   out.key("message_id");
   out.text(message.id.to_string());
+  out.key("not_sent_reason");
+  message.not_sent != not_sent_reason::none ? out.text(to_string(message.not_sent)) : out.null();
   out.key("status");
   out.text(api_delivery_state(message.delivery.current()));
   out.key("timestamps");
@@ -226,6 +228,20 @@ std::string format_time(timestamp at) {
 
 std::string_view api_delivery_state(delivery_status status) {
   return status == delivery_status::created ? "sending" : to_string(status);
+}
+
+std::string_view describe_not_sent(not_sent_reason reason) {
+  switch (reason) {
+    case not_sent_reason::sender_rate:
+      return "Not sent: the sender's rate limit held it in Verity's queue until its delivery "
+             "deadline passed, so it never reached Twilio.";
+    case not_sent_reason::egress_busy:
+      return "Not sent: every connection to Twilio was busy until its delivery deadline "
+             "passed, so it never reached Twilio.";
+    case not_sent_reason::none:
+      break;
+  }
+  return "";
 }
 
 std::string verification_body(const verification_view& view) {

@@ -25,8 +25,12 @@ std::string_view api_delivery_state(delivery_status status);
 /// an nlohmann object and dumping it was over half the cost of a status read.
 std::string verification_body(const verification_view& view);
 
+/// What a person reads about a message never sent for `reason` ("" for none).
+std::string_view describe_not_sent(not_sent_reason reason);
+
 /// One `attempts[]` entry: message_id, channel, twilio_sid, status (as `api_delivery_state`),
-/// error_code, error_description, timestamps {created, queued, sent, delivered, read, failed}
+/// not_sent_reason (null, or why its deadline found it still in Verity's egress queue: it was
+/// never sent, and reads `timed_out`), error_code, error_description, timestamps {created, queued, sent, delivered, read, failed}
 /// (null when not seen; `failed` is the first failure of any kind), delivery_ms (created to
 /// delivered) and history [{status, at}] with each status once, oldest first, under the
 /// engine's own names (so `created` and Twilio's `sending` stay apart). The entry as

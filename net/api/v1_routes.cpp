@@ -29,7 +29,6 @@ using nlohmann::json;
 /// The region of numbers written without '+' when the request names no `country`.
 constexpr std::string_view default_region = "US";
 constexpr std::size_t max_idempotency_key_size = 255;
-constexpr std::size_t max_locale_size = 35;
 constexpr std::size_t max_code_size = 32;
 
 http_response json_response(int status, const json& body) {
@@ -115,11 +114,26 @@ bool is_region_code(std::string_view text) {
          });
 }
 
-bool is_locale(std::string_view text) {
-  return !text.empty() && text.size() <= max_locale_size
-         && std::all_of(text.begin(), text.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-            });
+/// True for a tag of the one language message texts are written in: "en", or "en-" and a
+/// region ("en-GB", "en-001"), in any letter case. Until texts exist per locale, accepting any
+/// other would promise a language the user never gets.
+bool is_supported_locale(std::string_view text) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  if (text.size() < 2 || lower(text[0]) != 'e' || lower(text[1]) != 'n')
+    return false;
+  auto region = text.substr(2);
+  if (region.empty())
+    return true;
+  if (region.front() != '-')
+    return false;
+  region.remove_prefix(1);
+  auto letters = std::all_of(region.begin(), region.end(), [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+  });
+  auto digits = std::all_of(region.begin(), region.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+  return (region.size() == 2 && letters) || (region.size() == 3 && digits);
 }
 
 /// Applies the optional fields `channel`, `fallback` and `locale` to `request`.
@@ -142,8 +156,9 @@ std::optional<http_response> read_options(const json& body, verification_request
       return invalid_field("fallback", R"(Field 'fallback' must be "auto", "manual" or "none".)");
     request.fallback = *parsed;
   }
-  if (*locale && !is_locale(**locale))
-    return invalid_field("locale", "Field 'locale' must be a language tag such as \"en\".");
+  if (*locale && !is_supported_locale(**locale))
+    return invalid_field("locale", "Field 'locale' must be \"en\" (or a regional form such as "
+                                   "\"en-GB\"): message texts exist in English only for now.");
   request.locale = locale->value_or("");
   return std::nullopt;
 }
@@ -340,6 +355,25 @@ void resend_verification(const state_ptr& state, std::size_t, const http_request
   });
 }
 
+/// POST /v1/verifications/{id}/cancel (no body): 200 with the canceled verification, the same
+/// again for one already canceled; 409 `invalid_request` once it was approved or ended
+/// otherwise.
+void cancel_verification(const state_ptr& state, std::size_t, const http_request& request,
+                         responder respond) {
+  auto id = path_id(request);
+  if (!id)
+    return respond(std::move(id.error()));
+  state->engine->cancel(*id, [respond](engine_result<verification_view> result) {
+    if (!result && result.error().code == ec::invalid_request)
+      return respond(error_response(409, "invalid_request",
+                                    "This verification already ended (approved, expired or "
+                                    "locked); only a pending one can be canceled."));
+    if (!result)
+      return respond(failure_response(result.error()));
+    respond({200, "application/json", verification_body(*result), {}});
+  });
+}
+
 /// POST /v1/verifications/{id}/check with {"code": "123456"}.
 void check_verification(const state_ptr& state, std::size_t, const http_request& request,
                         responder respond) {
@@ -365,6 +399,7 @@ void add_api_v1_routes(router& routes, std::shared_ptr<actor_gateway> engine,
   routes.add("GET", "/v1/verifications/{id}", authenticated(state, get_verification));
   routes.add("POST", "/v1/verifications/{id}/resend", authenticated(state, resend_verification));
   routes.add("POST", "/v1/verifications/{id}/check", authenticated(state, check_verification));
+  routes.add("POST", "/v1/verifications/{id}/cancel", authenticated(state, cancel_verification));
 }
 
 v1_verification_handlers open_v1_handlers(std::shared_ptr<actor_gateway> engine,

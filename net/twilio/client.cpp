@@ -38,6 +38,14 @@ create_result overloaded() {
   return result;
 }
 
+/// The answer to a message withdrawn from the queue: it never reached Twilio.
+create_result withdrawn() {
+  create_result result;
+  result.error_message = "withdrawn before it was sent";
+  result.withdrawn = true;
+  return result;
+}
+
 /// A request waiting for its turn or for Twilio's answer.
 struct pending {
   message_id id;
@@ -115,6 +123,26 @@ struct twilio_client::impl : std::enable_shared_from_this<twilio_client::impl> {
                });
   }
 
+  /// Takes message `id` out of the queue if it waits there; answers what held it back.
+  not_sent_reason withdraw(const message_id& id) {
+    for (auto& [number, request] : requests) {
+      if (request.id != id)
+        continue;
+      auto held = pacer.withdraw(number, clock::now());
+      if (!held)
+        return not_sent_reason::none; // on the wire already
+      spdlog::info("twilio message {} to {} withdrawn before it was sent ({})", id.to_string(),
+                   request.masked_to, to_string(*held));
+      auto done = std::move(request.done);
+      requests.erase(number);
+      done(withdrawn());
+      if (settings.recorder != nullptr)
+        settings.recorder->egress_depth(pacer.in_flight(), pacer.queued());
+      return *held;
+    }
+    return not_sent_reason::none;
+  }
+
   void on_answer(std::uint64_t number, const http_outcome& outcome) {
     pacer.finished();
     auto request = requests.extract(number);
@@ -167,6 +195,13 @@ void twilio_client::create(outbound_message message, completion done) {
                              done = std::move(done)]() mutable {
     if (auto me = self.lock())
       me->submit(std::move(message), std::move(done));
+  });
+}
+
+void twilio_client::withdraw(message_id id, std::function<void(not_sent_reason)> done) {
+  asio::post(impl_->strand, [self = std::weak_ptr<impl>{impl_}, id, done = std::move(done)] {
+    auto me = self.lock();
+    done(me ? me->withdraw(id) : not_sent_reason::none);
   });
 }
 

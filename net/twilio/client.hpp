@@ -57,6 +57,12 @@ public:
   /// Requests that arrive together start together.
   void create(outbound_message message, completion done);
 
+  /// Withdraws the create of message `id` if it still waits in the queue: it is never sent,
+  /// and its completion gets `withdrawn` (http_status 0). `done` gets what held it back, or
+  /// `none` when it was not waiting (already on the wire, answered or unknown). Thread-safe,
+  /// never blocks; ordered after the `create` calls made before it on the same thread.
+  void withdraw(message_id id, std::function<void(not_sent_reason)> done);
+
   /// Authenticates every request built from now on with `auth_token` (a rotated Twilio token).
   /// Thread-safe, never blocks; requests already queued keep the token they were built with.
   void set_auth_token(std::string auth_token);

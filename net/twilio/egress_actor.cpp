@@ -18,10 +18,14 @@ namespace {
 /// The client's answer to request number N, which the actor sends itself.
 using answered_atom = caf::atom_constant<caf::atom("answered")>;
 
+/// The client's answer to withdrawal number N, which the actor sends itself.
+using withdrawn_atom = caf::atom_constant<caf::atom("withdrawn")>;
+
 /// The interface the actor implements: the public one plus the answers it sends itself, which
 /// stay private to this file (the handle handed out is the plain `egress_actor`).
 using egress_impl_actor =
-  egress_actor::extend<caf::reacts_to<answered_atom, std::uint64_t, create_result>>;
+  egress_actor::extend<caf::reacts_to<answered_atom, std::uint64_t, create_result>,
+                       caf::reacts_to<withdrawn_atom, std::uint64_t, not_sent_reason>>;
 
 /// The promises waiting for the client, by request number.
 struct egress_state {
@@ -29,7 +33,20 @@ struct egress_state {
 
   std::uint64_t next_request = 0;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<create_result>> waiting;
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<not_sent_reason>> withdrawing;
 };
+
+/// Delivers the promise numbered `number` of `promises` with `value`, once.
+template <class Promises, class Value>
+void deliver(Promises& promises, std::uint64_t number, Value&& value) {
+  auto found = promises.find(number);
+  if (found == promises.end()) {
+    spdlog::error("egress got an answer to unknown request {}", number);
+    return;
+  }
+  found->second.deliver(std::forward<Value>(value));
+  promises.erase(found);
+}
 
 egress_impl_actor::behavior_type egress_behavior(
   egress_impl_actor::stateful_pointer<egress_state> self, twilio_client* client) {
@@ -44,14 +61,21 @@ egress_impl_actor::behavior_type egress_behavior(
       });
       return promise;
     },
+    [self, client](atom::withdraw, const message_id& id) {
+      auto promise = self->make_response_promise<not_sent_reason>();
+      auto number = self->state.next_request++;
+      self->state.withdrawing.emplace(number, promise);
+      auto home = caf::actor_cast<egress_impl_actor>(self);
+      client->withdraw(id, [home, number](not_sent_reason held) {
+        caf::anon_send(home, withdrawn_atom::value, number, held);
+      });
+      return promise;
+    },
     [self](answered_atom, std::uint64_t number, create_result& result) {
-      auto found = self->state.waiting.find(number);
-      if (found == self->state.waiting.end()) {
-        spdlog::error("egress got an answer to unknown request {}", number);
-        return;
-      }
-      found->second.deliver(std::move(result));
-      self->state.waiting.erase(found);
+      deliver(self->state.waiting, number, std::move(result));
+    },
+    [self](withdrawn_atom, std::uint64_t number, not_sent_reason held) {
+      deliver(self->state.withdrawing, number, held);
     },
   };
 }

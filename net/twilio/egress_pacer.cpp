@@ -63,6 +63,21 @@ std::vector<std::uint64_t> egress_pacer::take_ready(clock::time_point now) {
   return ready;
 }
 
+std::optional<not_sent_reason> egress_pacer::withdraw(std::uint64_t request,
+                                                     clock::time_point now) {
+  for (auto& [sender, state] : senders_) {
+    auto found = std::find(state.waiting.begin(), state.waiting.end(), request);
+    if (found == state.waiting.end())
+      continue;
+    state.waiting.erase(found);
+    --queued_;
+    state.refill(now);
+    return state.tokens < 1.0 - token_slack ? not_sent_reason::sender_rate
+                                            : not_sent_reason::egress_busy;
+  }
+  return std::nullopt;
+}
+
 void egress_pacer::finished() {
   if (in_flight_ > 0)
     --in_flight_;

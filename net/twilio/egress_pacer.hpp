@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/verification.hpp"
+
 namespace verity::net {
 
 /// How fast one sender may send: a token bucket.
@@ -44,6 +46,11 @@ public:
   /// The requests that may start at `now`, oldest first per sender, senders taking turns; each
   /// one returned counts as in flight until `finished` is called for it.
   std::vector<std::uint64_t> take_ready(clock::time_point now);
+
+  /// Takes request `request` out of the queue at `now`, if it still waits there: answers what
+  /// holds it back (its sender's bucket is empty, or the in-flight cap is reached), nothing
+  /// when it is not queued (started, or unknown).
+  std::optional<not_sent_reason> withdraw(std::uint64_t request, clock::time_point now);
 
   /// One request in flight finished.
   void finished();

@@ -15,7 +15,7 @@ bool same(const message_record& a, const message_record& b) {
   return a.id == b.id && a.verification == b.verification && a.to == b.to && a.via == b.via
          && a.twilio_sid == b.twilio_sid && a.delivery == b.delivery
          && a.as_template == b.as_template && a.tries == b.tries
-         && a.create_error == b.create_error;
+         && a.create_error == b.create_error && a.not_sent == b.not_sent;
 }
 
 /// True if `previous` names what `data` holds of message `id`: nothing, or the same version.
@@ -96,15 +96,35 @@ caf::behavior fake_egress(caf::event_based_actor* self, std::shared_ptr<fake_egr
         result.sid = "SM" + std::to_string(++*sids);
         result.status = delivery_status::queued;
       }
+      if (data->queue) {
+        data->queued.push_back({self->make_response_promise(), result, message.id});
+        return data->queued.back().promise;
+      }
       if (!data->hold)
         return result;
       data->held.emplace_back(self->make_response_promise(), result);
       return data->held.back().first;
     },
+    [data](atom::withdraw, const message_id& id) {
+      data->withdrawals.push_back(id);
+      auto found = std::find_if(data->queued.begin(), data->queued.end(),
+                                [&id](const auto& request) { return request.id == id; });
+      if (found == data->queued.end())
+        return not_sent_reason::none;
+      create_result withdrawn;
+      withdrawn.withdrawn = true;
+      found->promise.deliver(withdrawn);
+      data->queued.erase(found);
+      data->withdrawn.push_back(id);
+      return data->queue_reason;
+    },
     [data](release_atom) {
       for (auto& [promise, result] : data->held)
         promise.deliver(result);
       data->held.clear();
+      for (auto& request : data->queued)
+        request.promise.deliver(request.result);
+      data->queued.clear();
     },
   };
 }

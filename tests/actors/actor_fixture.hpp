@@ -45,6 +45,18 @@ struct fake_egress_data {
   std::deque<create_result> script; ///< Answers in order; when empty: created, SM + number.
   bool hold = false;                ///< Keep answers until release_atom.
   std::vector<std::pair<caf::response_promise, create_result>> held;
+  /// Keep requests as if waiting in the egress queue (not sent): withdrawing one answers
+  /// `queue_reason` and its create `withdrawn`; release_atom sends them.
+  bool queue = false;
+  not_sent_reason queue_reason = not_sent_reason::sender_rate;
+  struct queued_request {
+    caf::response_promise promise;
+    create_result result;
+    message_id id;
+  };
+  std::vector<queued_request> queued;
+  std::vector<message_id> withdrawn; ///< Requests withdrawn from the queue.
+  std::vector<message_id> withdrawals; ///< Every withdraw asked for, queued or not.
 };
 
 /// A CAF system on the deterministic test coordinator (virtual time), with fake storage and

@@ -281,10 +281,10 @@ TEST_F(verification_flow, wrong_checks_lock_the_verification) {
   EXPECT_EQ(last.error(), ec::max_attempts_reached);
   EXPECT_EQ(storage_data_->verifications.at(view.verification.id).status,
             verification_status::max_attempts_reached);
-  // Even the right code no longer works.
+  // Even the right code no longer works: the lock is what every check reads from now on.
   auto right = ask<check_result>(shard_, atom::check::value, view.verification.id, code);
   ASSERT_FALSE(right);
-  EXPECT_EQ(right.error(), ec::not_found) << to_string(right.error());
+  EXPECT_EQ(right.error(), ec::max_attempts_reached) << to_string(right.error());
 }
 
 TEST_F(verification_flow, codes_expire_with_their_lifetime) {

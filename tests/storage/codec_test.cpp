@@ -93,6 +93,37 @@ TEST(codec, fresh_message_round_trips) {
   EXPECT_EQ(decoded->delivery.current(), delivery_status::created);
 }
 
+TEST(codec, a_message_never_sent_keeps_its_reason_in_format_version_2) {
+  auto record = samples::sample_message(message_id::generate(), verification_id::generate(), "");
+  record.not_sent = not_sent_reason::sender_rate;
+  auto bytes = encode(record);
+  EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), message_not_sent_format_version);
+  auto decoded = decode_message(bytes);
+  ASSERT_TRUE(decoded) << decoded.error();
+  expect_same(record, *decoded);
+  expect_every_truncation_refused(bytes, decode_message);
+  // Version 2 exists for the reason alone: one without a reason, or out of range, is refused.
+  for (char reason : {'\0', '\3'}) {
+    auto other = bytes;
+    other.back() = reason;
+    EXPECT_FALSE(decode_message(other));
+  }
+}
+
+TEST(codec, a_message_sent_as_usual_is_still_written_as_version_1) {
+  // Messages stored before not-sent reasons existed decode unchanged, and a rollback reads
+  // every message that carries none.
+  auto record = samples::sample_message(message_id::generate(), verification_id::generate(), "SMx");
+  auto bytes = encode(record);
+  EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), format_version);
+  auto decoded = decode_message(bytes);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->not_sent, not_sent_reason::none);
+  auto as_version_2 = bytes;
+  as_version_2[0] = static_cast<char>(message_not_sent_format_version);
+  EXPECT_FALSE(decode_message(as_version_2)) << "a version 2 message must carry its reason";
+}
+
 TEST(codec, phone_round_trips_with_and_without_window) {
   auto record = samples::sample_phone("+447700900123");
   auto decoded = decode_phone(encode(record));

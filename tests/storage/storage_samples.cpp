@@ -104,6 +104,7 @@ void expect_same(const message_record& expected, const message_record& actual) {
   EXPECT_EQ(actual.as_template, expected.as_template);
   EXPECT_EQ(actual.tries, expected.tries);
   EXPECT_EQ(actual.create_error, expected.create_error);
+  EXPECT_EQ(actual.not_sent, expected.not_sent);
 }
 
 void expect_same(const phone_record& expected, const phone_record& actual) {

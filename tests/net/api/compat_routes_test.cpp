@@ -216,6 +216,25 @@ TEST_F(compat_ip_limit_test, requests_over_the_limit_get_429) {
   EXPECT_EQ(get("/v1/stats").status, 200); // API v1 is not limited per address
 }
 
+TEST_F(compat_routes_test, delivery_status_says_a_message_held_past_its_deadline_was_not_sent) {
+  auto view = make_view(phone, delivery_status::timed_out);
+  auto message = view.attempts[0];
+  message.not_sent = not_sent_reason::sender_rate;
+  engine->load_message.answer_with([message](const message_id& id) {
+    return id == message.id ? answer(message) : fail<message_record>(ec::not_found);
+  });
+  view.attempts[0] = message;
+  engine->get.answer_with([view](const verification_query&) { return answer(view); });
+  auto status = call("GET", "/api/referrals/delivery-status/" + message.id.to_string());
+  ASSERT_EQ(status.status, 200) << status.body;
+  auto body = json_of(status);
+  EXPECT_EQ(body["status"], "timed_out");
+  EXPECT_EQ(body["errorCode"], "NOT_SENT_SENDER_RATE") << "0 or null reads as no error";
+  ASSERT_TRUE(body["errorMessage"].is_string());
+  EXPECT_NE(body["errorMessage"].get<std::string>().find("rate"), std::string::npos);
+  EXPECT_NE(body["errorMessage"].get<std::string>().find("Not sent"), std::string::npos);
+}
+
 TEST_F(compat_routes_test, delivery_status_finds_a_message_the_index_never_held) {
   // As after a restart: no send went through this process, the message is only in storage.
   auto view = make_view(phone, delivery_status::delivered, sid);

@@ -62,6 +62,11 @@ caf::behavior fake_shard(fake_actor* self, std::shared_ptr<fake_engine> engine, 
         return misrouted();
       return to_result(self, engine->check({id, code}));
     },
+    [=](atom::cancel, verification_id id) -> caf::result<verification_view> {
+      if (!place.owns(id.routing_key()))
+        return misrouted();
+      return to_result(self, engine->cancel(id));
+    },
     [=](atom::status, const status_callback& callback) -> caf::result<caf::ok_atom> {
       if (!place.owns_phone(callback.phone))
         return misrouted();

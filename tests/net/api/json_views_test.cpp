@@ -59,6 +59,18 @@ TEST(json_views_test, attempt_holds_timestamps_history_and_errors) {
   EXPECT_EQ(history[3]["status"], "undelivered");
 }
 
+TEST(json_views_test, attempt_says_why_a_message_was_never_sent) {
+  auto message = sample_message();
+  EXPECT_TRUE(attempt_json(message)["not_sent_reason"].is_null());
+  message.delivery.merge({delivery_status::timed_out, start + 10'000ms, 0});
+  message.not_sent = not_sent_reason::sender_rate;
+  auto attempt = attempt_json(message);
+  EXPECT_EQ(attempt["status"], "timed_out");
+  EXPECT_EQ(attempt["not_sent_reason"], "sender_rate");
+  EXPECT_TRUE(attempt["twilio_sid"].is_null());
+  EXPECT_EQ(message_json(message)["not_sent_reason"], "sender_rate");
+}
+
 TEST(json_views_test, delivery_ms_runs_from_create_to_delivery) {
   auto message = sample_message();
   message.delivery.merge({delivery_status::read, start + 2'345ms, 0});

@@ -256,6 +256,73 @@ TEST_F(api_v1_routes_test, check_answers_valid_and_invalid_codes) {
   EXPECT_EQ(post_json(path, R"({"code": "123456"})").status, 404);
 }
 
+TEST_F(api_v1_routes_test, every_check_after_the_lock_answers_429_and_ended_ones_404) {
+  auto id = make_view(phone, delivery_status::delivered).verification.id;
+  auto path = "/v1/verifications/" + id.to_string() + "/check";
+  engine->check.answer_with(
+    [](const check_request&) { return fail<check_result>(ec::max_attempts_reached); });
+  for (const char* code : {R"({"code": "123456"})", R"({"code": "000000"})"}) {
+    auto locked = post_json(path, code);
+    EXPECT_EQ(locked.status, 429) << locked.body;
+    EXPECT_EQ(json_of(locked)["error"]["code"], "max_attempts_reached");
+    EXPECT_FALSE(locked.headers.contains("retry-after")) << "waiting does not unlock it";
+  }
+}
+
+TEST_F(api_v1_routes_test, cancel_answers_the_canceled_verification) {
+  auto view = make_view(phone, delivery_status::queued);
+  view.verification.status = verification_status::canceled;
+  auto id = view.verification.id;
+  engine->cancel.answer_with([view](const verification_id&) { return answer(view); });
+  auto path = "/v1/verifications/" + id.to_string() + "/cancel";
+  for (int i = 0; i < 2; ++i) { // idempotent: the second answers the same
+    auto canceled = call("POST", path, "", {"Authorization: Bearer test-key-1"});
+    ASSERT_EQ(canceled.status, 200) << canceled.body;
+    EXPECT_EQ(json_of(canceled)["status"], "canceled");
+    EXPECT_EQ(json_of(canceled)["id"], id.to_string());
+  }
+  auto received = engine->cancel.received();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0], id);
+  EXPECT_EQ(call("POST", path).status, 401);
+}
+
+TEST_F(api_v1_routes_test, cancel_refuses_approved_with_409_and_unknown_with_404) {
+  auto id = make_view(phone, delivery_status::delivered).verification.id;
+  auto path = "/v1/verifications/" + id.to_string() + "/cancel";
+  engine->cancel.answer_with(
+    [](const verification_id&) { return fail<verification_view>(ec::invalid_request); });
+  auto approved = post_json(path, "{}");
+  EXPECT_EQ(approved.status, 409) << approved.body;
+  EXPECT_EQ(json_of(approved)["error"]["code"], "invalid_request");
+  engine->cancel.answer_with(
+    [](const verification_id&) { return fail<verification_view>(ec::not_found); });
+  auto unknown = post_json(path, "{}");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(json_of(unknown)["error"]["code"], "not_found");
+  EXPECT_EQ(post_json("/v1/verifications/not-an-id/cancel", "{}").status, 400);
+}
+
+TEST_F(api_v1_routes_test, locale_is_accepted_only_for_the_language_messages_are_written_in) {
+  start_answers();
+  for (const char* locale : {"en", "en-GB", "EN-us", "en-001"}) {
+    auto result = post_json("/v1/verifications", std::string(R"({"to": "+12015550123", "locale": ")")
+                                                   + locale + "\"}");
+    EXPECT_EQ(result.status, 201) << locale << ": " << result.body;
+  }
+  for (const char* locale : {"de", "fr-FR", "es", "eng", "en-", "en_GB", "en-Latn-GB", ""}) {
+    auto result = post_json("/v1/verifications", std::string(R"({"to": "+12015550123", "locale": ")")
+                                                   + locale + "\"}");
+    EXPECT_EQ(result.status, 400) << locale;
+    auto body = json_of(result);
+    EXPECT_EQ(body["error"]["code"], "invalid_request") << locale;
+    EXPECT_EQ(body["error"]["details"]["field"], "locale") << locale;
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("\"en\""), std::string::npos)
+      << "the message names the supported value";
+  }
+  EXPECT_EQ(engine->start.received().size(), 4u) << "a refused locale reached the engine";
+}
+
 TEST_F(api_v1_routes_test, routing_reaches_the_owning_shard) {
   // The fake shards answer 400 when a request reaches the wrong one.
   start_answers();

@@ -82,6 +82,8 @@ json reference_attempt(const message_record& message) {
     {"channel", to_string(message.via)},
     {"twilio_sid", text_or_null(message.twilio_sid)},
     {"status", api_delivery_state(delivery.current())},
+    {"not_sent_reason", message.not_sent != not_sent_reason::none
+                          ? json(to_string(message.not_sent)) : json(nullptr)},
     {"error_code", code_or_null(message.error_code())},
     {"error_description", description_or_null(message.error_code())},
     {"timestamps",
@@ -209,6 +211,7 @@ private:
     message.via = static_cast<channel>(below(2));
     message.twilio_sid = pick(odd_texts);
     message.create_error = codes[below(codes.size())];
+    message.not_sent = static_cast<not_sent_reason>(below(3));
     for (auto n = below(6); n > 0; --n)
       message.delivery.merge({static_cast<delivery_status>(below(delivery_status_count)), time(),
                               codes[below(codes.size())]});

@@ -255,6 +255,30 @@ TEST_F(twilio_client_test, the_sandbox_sender_does_not_hold_up_other_senders) {
   EXPECT_EQ(whatsapp, 1);
 }
 
+TEST_F(twilio_client_test, a_create_withdrawn_from_the_queue_never_reaches_twilio) {
+  start(settings()); // the sandbox's real pace: 1 message per 3 s
+  results done;
+  test::collector<not_sent_reason> withdrawals;
+  auto first = message(channel::whatsapp);
+  auto second = message(channel::whatsapp);
+  client_->create(first, done.add());
+  client_->create(second, done.add());
+  client_->withdraw(second.id, withdrawals.add()); // still waiting for its sender's pace
+  auto answers = done.wait_for(2, 10s);
+  ASSERT_EQ(answers.size(), 2U);
+  auto withdrawn = std::count_if(answers.begin(), answers.end(),
+                                 [](const create_result& r) { return r.withdrawn; });
+  EXPECT_EQ(withdrawn, 1);
+  auto held = withdrawals.wait_for(1, 10s);
+  ASSERT_EQ(held.size(), 1U);
+  EXPECT_EQ(held[0], not_sent_reason::sender_rate);
+  client_->withdraw(first.id, withdrawals.add()); // answered already: nothing to withdraw
+  held = withdrawals.wait_for(2, 10s);
+  ASSERT_EQ(held.size(), 2U);
+  EXPECT_EQ(held[1], not_sent_reason::none);
+  EXPECT_EQ(recorder_.wait_for(2, 3500ms).size(), 1U) << "the withdrawn create was sent";
+}
+
 TEST_F(twilio_client_test, requests_arriving_together_are_on_the_wire_together) {
   start(settings());
   hold_ = true;

@@ -36,6 +36,28 @@ TEST(egress_pacer_test, the_sandbox_sender_gets_one_message_per_three_seconds) {
   EXPECT_FALSE(pacer.next_ready(t0 + 6s));
 }
 
+TEST(egress_pacer_test, a_withdrawn_request_never_starts_and_says_what_held_it) {
+  egress_pacer pacer{egress_limits{}};
+  for (std::uint64_t i = 0; i < 3; ++i)
+    ASSERT_TRUE(pacer.enqueue("whatsapp:+14155238886", i, t0));
+  EXPECT_EQ(pacer.take_ready(t0), std::vector<std::uint64_t>{0});
+  EXPECT_FALSE(pacer.withdraw(0, t0)) << "already started: too late to withdraw";
+  EXPECT_EQ(pacer.withdraw(1, t0 + 1s), not_sent_reason::sender_rate);
+  EXPECT_EQ(pacer.queued(), 1U);
+  EXPECT_FALSE(pacer.withdraw(1, t0 + 1s)) << "withdrawn once";
+  EXPECT_EQ(pacer.take_ready(t0 + 3s), std::vector<std::uint64_t>{2});
+  EXPECT_FALSE(pacer.withdraw(7, t0 + 3s)) << "unknown";
+}
+
+TEST(egress_pacer_test, a_request_held_by_the_in_flight_cap_is_withdrawn_as_egress_busy) {
+  egress_pacer pacer{limits(pace{100, 100}, 1)};
+  ASSERT_TRUE(pacer.enqueue("+12015550100", 0, t0));
+  ASSERT_TRUE(pacer.enqueue("+12015550100", 1, t0));
+  EXPECT_EQ(pacer.take_ready(t0), std::vector<std::uint64_t>{0});
+  EXPECT_EQ(pacer.withdraw(1, t0 + 10s), not_sent_reason::egress_busy);
+  EXPECT_EQ(pacer.queued(), 0U);
+}
+
 TEST(egress_pacer_test, a_burst_starts_together_then_the_rate_holds) {
   egress_pacer pacer{limits(pace{10, 3})};
   for (std::uint64_t i = 0; i < 5; ++i)
