@@ -37,6 +37,7 @@ protected:
   /// Starts (or restarts) Verity on the test's data directory; false if it did not listen.
   bool start() {
     std::map<std::string, std::string> env{{"VERITY_LISTEN", "127.0.0.1:0"},
+                                           {"VERITY_TWILIO", "simulator"},
                                            {"VERITY_DATA_DIR", data_dir_.string()},
                                            {"TWILIO_ACCOUNT_SID", ""},
                                            {"TWILIO_AUTH_TOKEN", ""},
