@@ -58,6 +58,10 @@ public:
   /// Checks `code` against verification `id`.
   void check(verification_id id, std::string code, engine_callback<check_result> done);
 
+  /// Checks `check.code` against the latest verification of `check.phone`, an approved one
+  /// included while its code lives (routed by the phone).
+  void check_latest(phone_code_check check, engine_callback<phone_check_result> done);
+
   /// Applies a status callback (routed by its recipient's phone).
   void status(status_callback callback, engine_callback<acknowledged> done);
 
