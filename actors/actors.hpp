@@ -53,6 +53,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(verity, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(verity, (verity::message_record))
   CAF_ADD_TYPE_ID(verity, (verity::phone_record))
   CAF_ADD_TYPE_ID(verity, (verity::check_result))
+  CAF_ADD_TYPE_ID(verity, (verity::phone_code_check))
+  CAF_ADD_TYPE_ID(verity, (verity::phone_check_result))
   CAF_ADD_TYPE_ID(verity, (verity::status_callback))
   CAF_ADD_TYPE_ID(verity, (verity::inbound_message))
   CAF_ADD_TYPE_ID(verity, (verity::outbound_message))
@@ -137,6 +139,9 @@ using verification_api = caf::typed_actor<
   /// still waiting in Verity are dropped. A canceled one answers the same again. Errors
   /// `ec::not_found`, `ec::invalid_request` (approved, or ended otherwise).
   caf::replies_to<atom::cancel, verification_id>::with<verification_view>,
+  /// Checks a code against the phone's latest verification, ended ones included (see
+  /// check_ended); errors `ec::not_found`, `ec::max_attempts_reached`.
+  caf::replies_to<atom::check, phone_code_check>::with<phone_check_result>,
   /// Applies a status callback; answers once it is durable (duplicates and stale callbacks too).
   caf::replies_to<atom::status, status_callback>::with<caf::ok_atom>,
   /// Applies an inbound message (opt-out keywords, WhatsApp window); answers once durable.

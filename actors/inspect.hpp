@@ -109,8 +109,20 @@ typename Inspector::result_type inspect(Inspector& f, check_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, phone_record& x) {
   optional_field<timestamp> window{x.whatsapp_window_until};
+  optional_field<verification_id> latest{x.latest_verification};
   return f(caf::meta::type_name("phone_record"), x.phone, x.opted_out, window,
-           x.whatsapp_unreachable, x.recent_sends);
+           x.whatsapp_unreachable, x.recent_sends, latest);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, phone_code_check& x) {
+  redacted_field code{x.code};
+  return f(caf::meta::type_name("phone_code_check"), x.phone, code);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, phone_check_result& x) {
+  return f(caf::meta::type_name("phone_check_result"), x.id, x.result);
 }
 
 template <class Inspector>

@@ -52,14 +52,17 @@ void begin_verification(self_pointer self, const verification_request& request,
   if (request.preference == channel_preference::automatic && state.record.whatsapp_unreachable)
     via = channel::sms;
   auto id = verification.record.id;
+  auto previous_latest = std::exchange(state.record.latest_verification, id);
   self->delayed_send(self, state.settings->code_ttl, atom::expire::value, id);
   auto& live = state.live.emplace_back(std::move(verification));
   spdlog::info("verification {} started for {} over {}", id.to_string(), mask_phone(state.phone),
                to_string(via));
-  auto stored = [self, id, promise](caf::error err) mutable {
+  auto stored = [self, id, previous_latest, promise](caf::error err) mutable {
     auto* found = self->state.find_live(id);
     if (err || found == nullptr) {
       self->state.erase_live(id);
+      if (self->state.record.latest_verification == id)
+        self->state.record.latest_verification = previous_latest;
       return refuse(self, promise, err ? std::move(err) : caf::make_error(ec::storage_failed));
     }
     if (auto* recorder = self->state.settings->recorder)
@@ -214,6 +217,57 @@ caf::result<verification_view> on_cancel(self_pointer self, const verification_i
             promise.deliver(live != nullptr ? live->view() : canceled);
             finish(self, id);
           });
+  return promise;
+}
+
+/// Answers a check of the ended verification `record` (loaded from storage): an approved code
+/// is confirmed again within its lifetime, and a wrong one is counted durably (check_ended).
+void check_stored(self_pointer self, verification_record record, const std::string& code,
+                  caf::typed_response_promise<phone_check_result> promise) {
+  const auto& settings = *self->state.settings;
+  auto matches = settings.hasher->matches(code, record.salt, record.digest);
+  auto left = [&] { return settings.max_checks - std::min(record.wrong_checks, settings.max_checks); };
+  switch (check_ended(record, matches, wall_clock_now(), settings.max_checks)) {
+    case ended_check_outcome::confirmed_again:
+      return answer(promise, phone_check_result{record.id, {record.status, true, left()}});
+    case ended_check_outcome::max_attempts:
+      return answer(promise, caf::make_error(ec::max_attempts_reached));
+    case ended_check_outcome::not_found:
+      return answer(promise, caf::make_error(ec::not_found));
+    case ended_check_outcome::wrong_code:
+      break;
+  }
+  ++record.wrong_checks;
+  phone_check_result result{record.id, {record.status, false, left()}};
+  write_batch batch;
+  batch.verifications.push_back(std::move(record));
+  self->request(self->state.storage, caf::infinite, atom::persist::value, std::move(batch))
+    .await([result, promise](caf::ok_atom) mutable { promise.deliver(result); },
+           [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+}
+
+/// Checks a code against the phone's latest verification: while it is live, as any check; once
+/// it ended, against its stored record (one at a time: await keeps other messages waiting).
+caf::result<phone_check_result> on_check_latest(self_pointer self,
+                                                const phone_code_check& check) {
+  auto latest = self->state.record.latest_verification;
+  if (!latest)
+    return caf::make_error(ec::not_found);
+  auto id = *latest;
+  auto promise = self->make_response_promise<phone_check_result>();
+  if (self->state.find_live(id) != nullptr) {
+    auto me = caf::actor_cast<phone_actor>(self);
+    self->request(me, caf::infinite, atom::check::value, id, check.code)
+      .then([id, promise](check_result result) mutable { promise.deliver(phone_check_result{id, result}); },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    return promise;
+  }
+  self->request(self->state.storage, caf::infinite, atom::load::value, id)
+    .await([self, code = check.code, promise](verification_view& view) mutable {
+             check_stored(self, std::move(view.verification), code, promise);
+           },
+           [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  maybe_passivate(self);
   return promise;
 }
 
@@ -381,6 +435,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
       return on_check(self, id, code);
     },
     [self](atom::cancel, const verification_id& id) { return on_cancel(self, id); },
+    [self](atom::check, const phone_code_check& check) { return on_check_latest(self, check); },
     [self](atom::status, const status_callback& callback) { return on_status(self, callback); },
     [self](atom::inbound, const inbound_message& message) { return on_inbound(self, message); },
     [self](atom::update, const message_record& message) { on_update(self, message); },

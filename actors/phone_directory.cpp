@@ -145,6 +145,10 @@ phone_directory_actor::behavior_type phone_directory_behavior(self_pointer self,
       }
       return cancel_from_storage(self, self->state.setup.storage, id);
     },
+    [self](atom::check, const phone_code_check& check) {
+      auto promise = self->make_response_promise<phone_check_result>();
+      return promise.delegate(forward_to(self, check.phone), atom::check::value, check);
+    },
     [self](atom::status, const status_callback& callback) -> caf::result<caf::ok_atom> {
       if (callback.phone.empty())
         return caf::make_error(ec::invalid_request);

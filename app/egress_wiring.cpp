@@ -10,7 +10,7 @@
 #include "net/sim/inbox.hpp"
 #include "net/sim/simulator.hpp"
 #include "net/twilio/client.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 #include "net/twilio/egress_actor.hpp"
 #include "net/twilio/egress_health.hpp"
 

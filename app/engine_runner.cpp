@@ -34,6 +34,7 @@
 #include "net/api/router.hpp"
 #include "net/api/routes.hpp"
 #include "net/api/secret_store.hpp"
+#include "net/api/verified_hook.hpp"
 #include "net/http/server.hpp"
 #include "net/twilio/egress_health.hpp"
 #include "storage/rocksdb_backend.hpp"
@@ -133,6 +134,17 @@ void resume(const std::vector<phone_directory_actor>& shards,
 }
 
 /// Runs `io` on `count` threads (the calling one included) until it stops.
+/// The compatibility API's verified hook, when VERITY_COMPAT_VERIFIED_HOOK is set (the
+/// configuration checked that its secret parses).
+std::shared_ptr<net::verified_hook> compat_hook_of(const config& settings, asio::io_context& io) {
+  if (settings.compat_verified_hook.empty())
+    return nullptr;
+  std::vector<webhook_secret> secrets{
+    webhook_secret::parse(settings.compat_verified_hook_secret).value()};
+  return std::make_shared<net::verified_hook>(io, settings.compat_verified_hook,
+                                              std::move(secrets));
+}
+
 void run_io(asio::io_context& io, std::uint32_t count) {
   std::vector<std::jthread> extra;
   for (std::uint32_t i = 1; i < count; ++i)
@@ -288,7 +300,7 @@ int run_engine(const config& settings, const config_loader& reload) {
   api_limits.max_in_flight = settings.max_in_flight;
   auto secrets = std::make_shared<net::secret_store>(net::rotating_secrets_of(api_settings));
   net::api_context api{actor_system, api_settings, shards, storage, *secret, api_limits,
-                       &recorder, egress->inbox(), secrets};
+                       &recorder, egress->inbox(), secrets, compat_hook_of(settings, io)};
   net::add_health_routes(routes, readiness_of(settings, std::make_shared<net::actor_gateway>(api),
                                               egress->health(), recovered_all, stopping));
   net::add_api_routes(routes, api);

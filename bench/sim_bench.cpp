@@ -33,7 +33,7 @@
 #include "engine/form.hpp"
 #include "net/http/message.hpp"
 #include "net/http/server.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "config/config_reader.hpp"
+#include "engine/standard_webhook.hpp"
 
 namespace verity {
 namespace {
@@ -28,6 +29,23 @@ tl::expected<void, std::string> store(T& target, tl::expected<U, std::string> pa
 /// Any text, taken as it is (tokens).
 tl::expected<std::string, std::string> any_text(std::string_view text) {
   return std::string{text};
+}
+
+/// An http or https URL kept exactly as written (its path is the platform's), or "" for none.
+tl::expected<std::string, std::string> optional_url(std::string_view text) {
+  if (text.empty())
+    return std::string{};
+  auto parsed = parse_http_url(text);
+  if (!parsed)
+    return tl::unexpected(std::move(parsed.error()));
+  return std::string{text};
+}
+
+/// A Standard Webhooks signing secret ("whsec_" + base64 of 24 to 64 bytes), or "" for none.
+tl::expected<std::string, std::string> optional_webhook_secret(std::string_view text) {
+  if (text.empty() || webhook_secret::parse(text))
+    return std::string{text};
+  return tl::unexpected(std::string{"expected whsec_ followed by the base64 of 24 to 64 bytes"});
 }
 
 /// A duration that must be longer than zero.
@@ -111,6 +129,10 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
       return store(c.max_in_flight, parse_whole_number(text, 1, 1'000'000));
     case key_id::allow_insecure_callbacks:
       return store(c.allow_insecure_callbacks, parse_bool(text));
+    case key_id::compat_verified_hook:
+      return store(c.compat_verified_hook, optional_url(text));
+    case key_id::compat_verified_hook_secret:
+      return store(c.compat_verified_hook_secret, optional_webhook_secret(text));
     case key_id::demo: return store(c.demo, auto_or_bool(text));
     case key_id::net_threads: return store(c.net_threads, parse_whole_number(text, 1, 64));
     case key_id::workers: return store(c.workers, parse_whole_number(text, 0, 256));
@@ -160,6 +182,8 @@ std::string show(const config& c, key_id id) {
     case key_id::max_in_flight: return std::to_string(c.max_in_flight);
     case key_id::allow_insecure_callbacks:
       return std::string{format_bool(c.allow_insecure_callbacks)};
+    case key_id::compat_verified_hook: return c.compat_verified_hook;
+    case key_id::compat_verified_hook_secret: return c.compat_verified_hook_secret;
     case key_id::demo: return c.demo ? std::string{format_bool(*c.demo)} : "auto";
     case key_id::net_threads: return std::to_string(c.net_threads);
     case key_id::workers: return std::to_string(c.workers);
@@ -262,6 +286,19 @@ void check_callback_scheme(loading& state) {
                "use HTTPS); set VERITY_ALLOW_INSECURE_CALLBACKS=true to allow http");
 }
 
+/// The verified hook is signed: a hook needs a secret, and a secret a hook.
+void check_verified_hook(loading& state) {
+  const auto& c = state.result;
+  if (!state.parsed({key_id::compat_verified_hook, key_id::compat_verified_hook_secret}))
+    return;
+  if (!c.compat_verified_hook.empty() && c.compat_verified_hook_secret.empty())
+    state.report(key_id::compat_verified_hook_secret,
+                 "expected a whsec_ secret when VERITY_COMPAT_VERIFIED_HOOK is set");
+  if (c.compat_verified_hook.empty() && !c.compat_verified_hook_secret.empty())
+    state.report(key_id::compat_verified_hook,
+                 "expected the hook's URL when VERITY_COMPAT_VERIFIED_HOOK_SECRET is set");
+}
+
 /// A delivery confirmation cannot be awaited longer than the code lives.
 void check_delivery_timeout(loading& state) {
   const auto& c = state.result;
@@ -272,9 +309,10 @@ void check_delivery_timeout(loading& state) {
 }
 
 /// The rules that involve more than one key, checked once every key has parsed.
-constexpr std::array<void (*)(loading&), 3> rules{
+constexpr std::array<void (*)(loading&), 4> rules{
   check_credentials,
   check_callback_scheme,
+  check_verified_hook,
   check_delivery_timeout,
 };
 

@@ -77,6 +77,8 @@ struct config {
   std::vector<ip_network> trusted_proxies;   ///< VERITY_TRUSTED_PROXIES
   std::uint32_t max_in_flight = 0;           ///< VERITY_MAX_IN_FLIGHT, 1..1000000
   bool allow_insecure_callbacks = false;     ///< VERITY_ALLOW_INSECURE_CALLBACKS
+  std::string compat_verified_hook;          ///< VERITY_COMPAT_VERIFIED_HOOK; "": none
+  std::string compat_verified_hook_secret;   ///< VERITY_COMPAT_VERIFIED_HOOK_SECRET (whsec_)
   std::optional<bool> demo;                  ///< VERITY_DEMO; unset ("auto"): see demo_enabled
   std::uint32_t net_threads = 0;             ///< VERITY_NET_THREADS, 1..64
   std::uint32_t workers = 0;                 ///< VERITY_WORKERS; 0 = hardware threads

@@ -93,6 +93,12 @@ constexpr std::array<config_key, key_count> keys{{
   {key_id::allow_insecure_callbacks, "VERITY_ALLOW_INSECURE_CALLBACKS",
    "allow.insecure_callbacks", "false",
    "allow an http:// public URL while real Twilio credentials are set", false, ""},
+  {key_id::compat_verified_hook, "VERITY_COMPAT_VERIFIED_HOOK", "compat.verified_hook", "",
+   "platform URL called after a compatibility verify-code succeeds; its JSON answer is merged "
+   "into the verify answer (unset: no call)", false, ""},
+  {key_id::compat_verified_hook_secret, "VERITY_COMPAT_VERIFIED_HOOK_SECRET",
+   "compat.verified_hook_secret", "",
+   "whsec_ secret signing the verified hook's calls (Standard Webhooks)", true, ""},
   {key_id::demo, "VERITY_DEMO", "demo", "auto",
    "serve the verification demo page at /demo/: true, false or auto (on only with the built-in "
    "Twilio simulator)", false, ""},

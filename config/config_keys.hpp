@@ -46,6 +46,8 @@ enum class key_id {
   trusted_proxies,
   max_in_flight,
   allow_insecure_callbacks,
+  compat_verified_hook,
+  compat_verified_hook_secret,
   demo,
   net_threads,
   workers,

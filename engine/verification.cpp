@@ -59,6 +59,17 @@ std::uint32_t message_record::error_code() const {
   return from_callback != 0 ? from_callback : create_error;
 }
 
+ended_check_outcome check_ended(const verification_record& record, bool code_matches,
+                                timestamp now, std::uint32_t max_checks) {
+  if (record.status == verification_status::max_attempts_reached)
+    return ended_check_outcome::max_attempts;
+  if (record.status != verification_status::approved || now >= record.expires_at)
+    return ended_check_outcome::not_found;
+  if (record.wrong_checks >= max_checks)
+    return ended_check_outcome::max_attempts;
+  return code_matches ? ended_check_outcome::confirmed_again : ended_check_outcome::wrong_code;
+}
+
 delivery_status verification_view::latest_delivery() const {
   return attempts.empty() ? delivery_status::created : attempts.back().delivery.current();
 }

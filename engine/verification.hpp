@@ -121,6 +121,37 @@ struct phone_record {
   std::optional<timestamp> whatsapp_window_until; ///< End of the 24-hour window, if open.
   bool whatsapp_unreachable = false; ///< WhatsApp said 63003: not a WhatsApp user.
   std::vector<timestamp> recent_sends; ///< Send times within the send-limit window.
+  /// The verification started last for this phone: the one a code sent with only the phone
+  /// (the compatibility API's verify-code) is checked against, after a restart too.
+  std::optional<verification_id> latest_verification;
 };
+
+/// A code checked against the latest verification of a phone: the compatibility API's clients
+/// name the phone, not the verification.
+struct phone_code_check {
+  std::string phone; ///< E.164.
+  std::string code;
+};
+
+/// The answer to a `phone_code_check`: the verification it was checked against, and how.
+struct phone_check_result {
+  verification_id id;
+  check_result result;
+};
+
+/// How a code checked against a verification that has ended (no longer pending) is answered.
+enum class ended_check_outcome : std::uint8_t {
+  confirmed_again, ///< Approved with this very code, within its lifetime: valid again.
+  wrong_code,      ///< Approved, but not with this code: one more wrong check is counted.
+  max_attempts,    ///< Locked by wrong checks.
+  not_found,       ///< Expired, canceled, failed, or past its lifetime.
+};
+
+/// Decides a check of `record` (not pending) at `now`, given whether the code matches its
+/// digest. An approved code stays confirmable until the code's lifetime ends, so a client whose
+/// follow-up failed after the approval (the compatibility API's verified hook) can ask again;
+/// wrong codes count against `max_checks` as before the approval, so this opens no guessing.
+ended_check_outcome check_ended(const verification_record& record, bool code_matches,
+                                timestamp now, std::uint32_t max_checks);
 
 } // namespace verity

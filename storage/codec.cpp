@@ -45,8 +45,13 @@ void read_version(byte_reader& in, std::uint8_t version = format_version) {
     in.fail("unknown format version");
 }
 
+/// True while the code of a verification in `status` can still be checked (see codec.hpp).
+bool keeps_code(verification_status status) {
+  return status == verification_status::pending || status == verification_status::approved;
+}
+
 void write_code(byte_writer& out, const verification_record& record) {
-  bool keep = record.status == verification_status::pending;
+  bool keep = keeps_code(record.status);
   out.flag(keep);
   if (!keep)
     return;
@@ -57,7 +62,7 @@ void write_code(byte_writer& out, const verification_record& record) {
 void read_code(byte_reader& in, verification_record& record) {
   if (!in.flag())
     return;
-  if (record.status != verification_status::pending)
+  if (!keeps_code(record.status))
     in.fail("code kept for a finished verification");
   record.salt = in.fixed<std::tuple_size_v<code_salt>>();
   record.digest = in.fixed<std::tuple_size_v<code_digest>>();
@@ -178,7 +183,7 @@ tl::expected<message_record, decode_error> decode_message(std::string_view bytes
 }
 
 std::string encode(const phone_record& record) {
-  auto out = versioned_writer();
+  auto out = versioned_writer(phone_format_version);
   out.text(record.phone);
   out.flag(record.opted_out);
   out.flag(record.whatsapp_window_until.has_value());
@@ -188,12 +193,17 @@ std::string encode(const phone_record& record) {
   out.varint(record.recent_sends.size());
   for (auto at : record.recent_sends)
     out.time(at);
+  out.flag(record.latest_verification.has_value());
+  if (record.latest_verification)
+    out.id(*record.latest_verification);
   return std::move(out).take();
 }
 
 tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes) {
   byte_reader in{bytes};
-  read_version(in);
+  auto version = in.u8();
+  if (version != format_version && version != phone_format_version && !in.failed())
+    in.fail("unknown format version");
   phone_record record;
   record.phone = in.text();
   record.opted_out = in.flag();
@@ -204,6 +214,8 @@ tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes) {
   record.recent_sends.reserve(sends);
   for (std::size_t i = 0; i < sends; ++i)
     record.recent_sends.push_back(in.time());
+  if (version == phone_format_version && in.flag())
+    record.latest_verification = in.id<id_kind::verification>();
   return in.finish(std::move(record));
 }
 

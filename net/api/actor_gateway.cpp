@@ -142,6 +142,13 @@ void actor_gateway::cancel(verification_id id, engine_callback<verification_view
                                            atom::cancel::value, id);
 }
 
+void actor_gateway::check_latest(phone_code_check check,
+                                 engine_callback<phone_check_result> done) {
+  auto target = impl_->shard_of_phone(check.phone);
+  impl_->bridge.request<phone_check_result>(target, impl_->timeout, adapt(std::move(done)),
+                                            atom::check::value, std::move(check));
+}
+
 void actor_gateway::status(status_callback callback, engine_callback<acknowledged> done) {
   auto target = impl_->shard_of_phone(callback.phone);
   impl_->bridge.request<caf::ok_atom>(target, impl_->timeout, adapt_ack(std::move(done)),

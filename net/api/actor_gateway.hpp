@@ -61,6 +61,10 @@ public:
   /// Cancels verification `id`.
   void cancel(verification_id id, engine_callback<verification_view> done);
 
+  /// Checks `check.code` against the latest verification of `check.phone`, an approved one
+  /// included while its code lives (routed by the phone).
+  void check_latest(phone_code_check check, engine_callback<phone_check_result> done);
+
   /// Applies a status callback (routed by its recipient's phone).
   void status(status_callback callback, engine_callback<acknowledged> done);
 

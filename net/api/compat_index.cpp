@@ -3,25 +3,17 @@
 namespace verity::net {
 
 compat_index::compat_index(std::size_t capacity, std::chrono::milliseconds ttl)
-  : phones_(capacity, ttl), messages_(capacity, ttl) {
+  : messages_(capacity, ttl) {
 }
 
 void compat_index::remember(const verification_view& view, clock::time_point now) {
   const auto& id = view.verification.id;
   std::lock_guard lock{mutex_};
-  phones_.put(view.verification.phone, id, now);
   for (const auto& attempt : view.attempts) {
     messages_.put(attempt.id.to_string(), id, now);
     if (!attempt.twilio_sid.empty())
       messages_.put(attempt.twilio_sid, id, now);
   }
-}
-
-std::optional<verification_id> compat_index::by_phone(const std::string& e164,
-                                                      clock::time_point now) {
-  std::lock_guard lock{mutex_};
-  auto* found = phones_.find(e164, now);
-  return found ? std::optional{*found} : std::nullopt;
 }
 
 std::optional<verification_id> compat_index::by_message(const std::string& sid_or_id,

@@ -1,5 +1,7 @@
 #include "net/api/compat_routes.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/error_classification.hpp"
@@ -11,6 +13,7 @@
 #include "net/api/json_views.hpp"
 #include "net/api/request_parsing.hpp"
 #include "net/api/router.hpp"
+#include "net/api/verified_hook.hpp"
 
 namespace verity::net {
 
@@ -29,13 +32,15 @@ constexpr std::string_view status_flag = "ok";
 struct compat_state {
   compat_state(std::shared_ptr<actor_gateway> client, const compat_settings& settings)
     : engine(std::move(client)), limiter(settings.ip_limit),
-      index(settings.index_capacity, settings.index_ttl), send_wait(settings.send_wait) {
+      index(settings.index_capacity, settings.index_ttl), send_wait(settings.send_wait),
+      hook(settings.hook) {
   }
 
   std::shared_ptr<actor_gateway> engine;
   client_limiter limiter;
   compat_index index;
   std::chrono::milliseconds send_wait;
+  std::shared_ptr<verified_hook> hook; ///< Null: verify-code answers without calling one.
 };
 
 using state_ptr = std::shared_ptr<compat_state>;
@@ -47,9 +52,13 @@ http_response json_response(int status, const json& body) {
   return {status, "application/json", to_body(body), {}};
 }
 
-/// The seed's error shape: {"<flag>": false, "error": message}.
+/// The seed's error shapes: the send route's {"success": false, "error", "message"} (the page
+/// shows `message`), the others' {"ok": false, "success": false, "error"} (the older page reads
+/// `ok`, the newer one `success`).
 http_response seed_error(int status, std::string_view flag, std::string_view message) {
-  return json_response(status, {{flag, false}, {"error", message}});
+  if (flag == send_flag)
+    return json_response(status, {{"success", false}, {"error", message}, {"message", message}});
+  return json_response(status, {{"ok", false}, {"success", false}, {"error", message}});
 }
 
 /// The seed-shaped answer to an engine failure.
@@ -129,6 +138,7 @@ http_response send_outcome(const verification_view& view) {
   bool whatsapp = latest.via == channel::whatsapp;
   return json_response(200, {{"success", true},
                              {"channelUsed", to_string(latest.via)},
+                             {"channel", to_string(latest.via)},
                              {"messageSid", sid},
                              {"message", whatsapp ? "Verification code sent via WhatsApp."
                                                   : "Verification code sent via SMS."},
@@ -171,13 +181,21 @@ void send_verification(const state_ptr& state, const http_request& request, resp
   });
 }
 
-/// 404 {"ok": false, "error": "Delivery status not found", "messageSid"}.
+/// 404 {"ok": false, "success": false, "error": "Delivery status not found", "messageSid"}.
 http_response status_not_found(const std::string& sid) {
-  return json_response(404, {{"ok", false}, {"error", "Delivery status not found"},
-                             {"messageSid", sid}});
+  return json_response(404, {{"ok", false}, {"success", false},
+                             {"error", "Delivery status not found"}, {"messageSid", sid}});
 }
 
-/// The seed's delivery status of one message.
+/// True for the outcomes the seed reported as failures: Twilio's own `failed` and
+/// `undelivered`. A passed deadline is not one: the seed never reported timeouts (its page
+/// times out by itself), and a late confirmation may still come.
+bool seed_failed(delivery_status status) {
+  return status == delivery_status::failed || status == delivery_status::undelivered;
+}
+
+/// The seed's delivery status of one message; a message past its deadline reads
+/// `status: "timed_out"` and stays pending.
 json delivery_status_json(const message_record& message, const std::string& sid) {
   auto current = message.delivery.current();
   auto code = message.error_code();
@@ -190,12 +208,13 @@ json delivery_status_json(const message_record& message, const std::string& sid)
     description = describe_not_sent(message.not_sent);
   }
   return {{"ok", true},
+          {"success", true},
           {"messageSid", sid},
           {"status", api_delivery_state(current)},
           {"method", to_string(message.via)},
           {"isDelivered", is_delivered(current)},
-          {"isFailed", is_failure(current)},
-          {"isPending", is_pending(current)},
+          {"isFailed", seed_failed(current)},
+          {"isPending", !is_delivered(current) && !seed_failed(current)},
           {"errorCode", error_code},
           {"errorMessage", description.empty() ? json(nullptr) : json(description)},
           {"timestamp", at ? json(format_time(*at)) : json(nullptr)}};
@@ -263,21 +282,72 @@ void delivery_status_route(const state_ptr& state, const http_request& request,
   });
 }
 
-/// The seed's answer to a code check.
-http_response check_outcome(const engine_result<check_result>& result) {
+/// The seed's answer to a check that did not approve: 400 for a wrong, expired or unknown
+/// code, 429 once the check limit is reached.
+http_response check_refusal(const engine_result<phone_check_result>& result) {
   if (!result && result.error().code == ec::not_found)
     return seed_error(400, status_flag, "Verification code expired or not found.");
   if (!result && result.error().code == ec::max_attempts_reached)
     return seed_error(429, status_flag, "Too many attempts. Please request a new code.");
   if (!result)
     return seed_failure(status_flag, result.error());
-  if (!result->valid)
-    return json_response(400, {{"ok", false}, {"error", "Invalid verification code."},
-                               {"attemptsLeft", result->attempts_left}});
-  return json_response(200, {{"ok", true}, {"verified", true}});
+  return json_response(400, {{"ok", false}, {"success", false},
+                             {"error", "Invalid verification code."},
+                             {"attemptsLeft", result->result.attempts_left}});
 }
 
-/// POST /api/referrals/verify-code.
+/// True if an attempt over `via` was confirmed delivered (Verity's own receipts).
+bool delivered_over(const verification_view& view, channel via) {
+  return std::any_of(view.attempts.begin(), view.attempts.end(), [via](const auto& attempt) {
+    return attempt.via == via && is_delivered(attempt.delivery.current());
+  });
+}
+
+/// The channel that carried the code: the latest delivered attempt's, else the latest one's.
+channel carrying_channel(const verification_view& view) {
+  for (auto attempt = view.attempts.rbegin(); attempt != view.attempts.rend(); ++attempt)
+    if (is_delivered(attempt->delivery.current()))
+      return attempt->via;
+  return view.attempts.empty() ? channel::sms : view.attempts.back().via;
+}
+
+/// The members the seed's verify answer had, from Verity's own state.
+json verified_answer(const verification_view& view) {
+  return {{"ok", true},
+          {"success", true},
+          {"verified", true},
+          {"smsDelivered", delivered_over(view, channel::sms)},
+          {"whatsappDelivered", delivered_over(view, channel::whatsapp)}};
+}
+
+/// Adds the platform's members to `answer`, never replacing the verdict.
+void merge_platform_answer(json& answer, const json& platform) {
+  for (const auto& [name, value] : platform.items())
+    if (name != "ok" && name != "success" && name != "verified")
+      answer[name] = value;
+}
+
+/// Answers an approved verification: the verify answer, with the verified hook's members when
+/// one is configured; 502 when the hook fails (the approval stands: the same code answers
+/// verified again, calling the hook again, until it expires).
+void answer_verified(const state_ptr& state, const verification_view& view, responder respond) {
+  auto answer = verified_answer(view);
+  if (!state->hook)
+    return respond(json_response(200, answer));
+  verified_event event{view.verification.id, view.verification.phone, carrying_channel(view),
+                       wall_clock_now()};
+  state->hook->call(event, [answer = std::move(answer),
+                            respond](verified_hook::outcome platform) mutable {
+    if (!platform)
+      return respond(seed_error(502, status_flag,
+                                "Verification could not be completed. Please try again."));
+    merge_platform_answer(answer, *platform);
+    respond(json_response(200, answer));
+  });
+}
+
+/// POST /api/referrals/verify-code: checks the code against the phone's latest verification,
+/// which the phone's actor knows durably (a restart keeps it).
 void verify_code(const state_ptr& state, const http_request& request, responder respond) {
   auto body = seed_body(request, status_flag);
   if (!body)
@@ -288,11 +358,17 @@ void verify_code(const state_ptr& state, const http_request& request, responder 
   auto code = string_field(*body, "code");
   if (!code || !*code || (*code)->empty() || (*code)->size() > 32)
     return respond(seed_error(400, status_flag, "Verification code is required."));
-  auto id = state->index.by_phone(*phone, clock::now());
-  if (!id)
-    return respond(seed_error(400, status_flag, "Verification code expired or not found."));
-  state->engine->check(*id, std::move(**code), [respond](engine_result<check_result> result) {
-    respond(check_outcome(result));
+  phone_code_check check{std::move(*phone), std::move(**code)};
+  state->engine->check_latest(std::move(check), [state, respond](
+                                                  engine_result<phone_check_result> result) {
+    if (!result || !result->result.valid)
+      return respond(check_refusal(result));
+    state->engine->get({result->id, std::chrono::milliseconds{0}, std::nullopt},
+                       [state, respond](engine_result<verification_view> view) {
+                         if (!view)
+                           return respond(seed_failure(status_flag, view.error()));
+                         answer_verified(state, *view, respond);
+                       });
   });
 }
 

@@ -22,6 +22,7 @@ class metrics;
 namespace verity::net {
 
 class simulated_phones;
+class verified_hook;
 
 /// Everything the API routes need from the rest of the process.
 struct api_context {
@@ -38,6 +39,8 @@ struct api_context {
   /// The API keys and Twilio tokens in force, replaced on reload; null: those of `settings`,
   /// for the life of the routes.
   std::shared_ptr<const secret_store> secrets = nullptr;
+  /// The compatibility API's verified hook (VERITY_COMPAT_VERIFIED_HOOK); null: none.
+  std::shared_ptr<verified_hook> compat_hook = nullptr;
 };
 
 } // namespace verity::net

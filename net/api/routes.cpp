@@ -39,7 +39,7 @@ void add_api_routes(router& routes, const api_context& context) {
   add_report_routes(routes, engine, secrets);
   add_compat_routes(routes, engine,
                     {settings.ip_limit, limits.compat_send_wait, limits.compat_index_capacity,
-                     settings.code_ttl});
+                     settings.code_ttl, context.compat_hook});
   add_webhook_routes(routes, engine,
                      {settings.public_url, secrets, context.recorder});
   if (settings.demo_enabled())

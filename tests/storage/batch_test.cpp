@@ -35,23 +35,29 @@ protected:
 };
 
 TEST_F(batch_test, finished_verification_leaves_the_in_flight_set_without_its_code_hash) {
-  write_batch batch;
-  batch.verifications.push_back(
-    samples::sample_verification(verification_status::pending, at_ms(0), 1));
-  store(batch);
-  const auto& id = batch.verifications[0].id;
-  EXPECT_TRUE(in_flight(id).ok());
+  for (auto status : {verification_status::expired, verification_status::approved}) {
+    write_batch batch;
+    batch.verifications.push_back(
+      samples::sample_verification(verification_status::pending, at_ms(0), 1));
+    store(batch);
+    const auto& id = batch.verifications[0].id;
+    EXPECT_TRUE(in_flight(id).ok());
 
-  write_batch finished;
-  finished.verifications.push_back(batch.verifications[0]);
-  finished.verifications[0].status = verification_status::approved;
-  store(finished);
-  EXPECT_TRUE(in_flight(id).IsNotFound());
-  auto stored = read_verification(*db_, id);
-  ASSERT_TRUE(stored && *stored);
-  EXPECT_EQ((*stored)->status, verification_status::approved);
-  EXPECT_EQ((*stored)->salt, code_salt{});
-  EXPECT_EQ((*stored)->digest, code_digest{});
+    write_batch finished;
+    finished.verifications.push_back(batch.verifications[0]);
+    finished.verifications[0].status = status;
+    store(finished);
+    EXPECT_TRUE(in_flight(id).IsNotFound());
+    auto stored = read_verification(*db_, id);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->status, status);
+    if (status == verification_status::approved) { // confirmable until the code's end
+      EXPECT_EQ((*stored)->digest, batch.verifications[0].digest);
+      continue;
+    }
+    EXPECT_EQ((*stored)->salt, code_salt{});
+    EXPECT_EQ((*stored)->digest, code_digest{});
+  }
 }
 
 } // namespace

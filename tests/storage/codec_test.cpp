@@ -43,11 +43,10 @@ TEST(codec, pending_verification_round_trips_every_field) {
   expect_same(record, *decoded);
 }
 
-TEST(codec, finished_verification_drops_its_code_hash) {
+TEST(codec, ended_verification_drops_its_code_hash_unless_approved) {
   auto pending = samples::sample_verification(verification_status::pending, at_ms(0), 1);
-  for (auto status : {verification_status::approved, verification_status::expired,
-                      verification_status::max_attempts_reached, verification_status::canceled,
-                      verification_status::failed}) {
+  for (auto status : {verification_status::expired, verification_status::max_attempts_reached,
+                      verification_status::canceled, verification_status::failed}) {
     auto record = pending;
     record.status = status;
     auto bytes = encode(record);
@@ -60,12 +59,20 @@ TEST(codec, finished_verification_drops_its_code_hash) {
   }
 }
 
+TEST(codec, approved_verification_keeps_its_code_hash_to_confirm_it_again) {
+  auto record = samples::sample_verification(verification_status::approved, at_ms(0), 1);
+  auto decoded = decode_verification(encode(record));
+  ASSERT_TRUE(decoded) << decoded.error();
+  expect_same(record, *decoded);
+  EXPECT_EQ(decoded->digest, record.digest);
+}
+
 TEST(codec, code_hash_of_a_finished_verification_is_refused) {
   auto record = samples::sample_verification(verification_status::pending, at_ms(0), 0);
   auto bytes = encode(record);
   // The status byte follows version, id, phone (length + 12 bytes), preference and fallback.
   auto status_at = 1 + 16 + 1 + record.phone.size() + 2;
-  bytes[status_at] = static_cast<char>(verification_status::approved);
+  bytes[status_at] = static_cast<char>(verification_status::expired);
   auto decoded = decode_verification(bytes);
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().find("code"), std::string::npos) << decoded.error();
@@ -136,6 +143,33 @@ TEST(codec, phone_round_trips_with_and_without_window) {
   expect_same(plain, *decoded);
 }
 
+TEST(codec, phone_records_name_their_latest_verification) {
+  auto record = samples::sample_phone("+447700900123");
+  auto bytes = encode(record);
+  EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), phone_format_version);
+  auto decoded = decode_phone(bytes);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->latest_verification, record.latest_verification);
+  expect_every_truncation_refused(bytes, [](std::string_view b) { return decode_phone(b); });
+}
+
+TEST(codec, version_1_phone_records_still_read) {
+  byte_writer out;
+  out.u8(format_version);
+  out.text("+15005550006");
+  out.flag(true);  // opted out
+  out.flag(false); // no window
+  out.flag(false); // WhatsApp not known unreachable
+  out.varint(1);
+  out.time(at_ms(42));
+  auto decoded = decode_phone(std::move(out).take());
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->phone, "+15005550006");
+  EXPECT_TRUE(decoded->opted_out);
+  EXPECT_EQ(decoded->recent_sends.size(), 1U);
+  EXPECT_FALSE(decoded->latest_verification.has_value());
+}
+
 TEST(codec, history_value_round_trips) {
   for (std::uint32_t code : {0u, 1u, 127u, 128u, 63016u, 0xffffffffu}) {
     auto decoded = decode_history_value(encode_history_value(code));
@@ -176,7 +210,7 @@ TEST(codec, truncated_input_is_refused_at_every_length) {
 
 TEST(codec, unknown_version_and_trailing_bytes_are_refused) {
   auto bytes = encode(samples::sample_phone("+15005550006"));
-  for (int version : {0, 2, 0xff}) {
+  for (int version : {0, 3, 0xff}) {
     auto other = bytes;
     other[0] = static_cast<char>(version);
     auto decoded = decode_phone(other);

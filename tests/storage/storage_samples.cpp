@@ -76,6 +76,9 @@ phone_record sample_phone(std::string phone) {
   record.whatsapp_window_until = at_ms(86'400'000);
   record.whatsapp_unreachable = true;
   record.recent_sends = {at_ms(-5), at_ms(0), at_ms(70'000)};
+  verification_id::bytes_type latest{};
+  latest.fill(0x0b);
+  record.latest_verification = verification_id{latest};
   return record;
 }
 
@@ -113,6 +116,7 @@ void expect_same(const phone_record& expected, const phone_record& actual) {
   EXPECT_EQ(actual.whatsapp_window_until, expected.whatsapp_window_until);
   EXPECT_EQ(actual.whatsapp_unreachable, expected.whatsapp_unreachable);
   EXPECT_EQ(actual.recent_sends, expected.recent_sends);
+  EXPECT_EQ(actual.latest_verification, expected.latest_verification);
 }
 
 } // namespace verity::storage::samples

@@ -15,6 +15,7 @@
 #include "net/api/context.hpp"
 #include "net/api/router.hpp"
 #include "net/api/routes.hpp"
+#include "net/api/verified_hook.hpp"
 #include "net/http/server.hpp"
 #include "tests/net/api/fake_actors.hpp"
 
@@ -56,8 +57,8 @@ struct api_fixture::runtime {
   caf::actor_system_config config; ///< The system keeps a reference: it must outlive it.
   caf::actor_system system;
   std::vector<caf::actor> fakes;
-  router routes;
   boost::asio::io_context io;
+  router routes; ///< After `io`: the verified hook in its routes runs on it.
   std::optional<http_server> server;
   std::thread io_thread;
 };
@@ -73,6 +74,10 @@ void api_fixture::SetUp() {
   runtime_ = std::make_unique<runtime>();
   api_context context{runtime_->system, test_config(options), {}, {}, secret_, options.limits};
   context.inbox = options.inbox;
+  if (!options.verified_hook_url.empty())
+    context.compat_hook = std::make_shared<verified_hook>(
+      runtime_->io, options.verified_hook_url,
+      std::vector{webhook_secret::parse(options.verified_hook_secret).value()});
   for (std::size_t i = 0; i < options.shards; ++i) {
     auto shard = spawn_fake_shard(runtime_->system, engine, {i, options.shards, secret_});
     runtime_->fakes.push_back(shard);

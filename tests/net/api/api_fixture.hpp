@@ -38,6 +38,9 @@ struct api_options {
                             ///< credentials).
   /// The simulated phones; null: as with real Twilio.
   std::shared_ptr<const simulated_phones> inbox;
+  /// The compatibility API's verified hook and its whsec_ secret; "": none.
+  std::string verified_hook_url;
+  std::string verified_hook_secret;
 };
 
 /// End-to-end at the HTTP boundary: a real http_server on 127.0.0.1 (port 0) with

@@ -67,6 +67,11 @@ caf::behavior fake_shard(fake_actor* self, std::shared_ptr<fake_engine> engine, 
         return misrouted();
       return to_result(self, engine->cancel(id));
     },
+    [=](atom::check, const phone_code_check& check) -> caf::result<phone_check_result> {
+      if (!place.owns_phone(check.phone))
+        return misrouted();
+      return to_result(self, engine->check_phone(check));
+    },
     [=](atom::status, const status_callback& callback) -> caf::result<caf::ok_atom> {
       if (!place.owns_phone(callback.phone))
         return misrouted();

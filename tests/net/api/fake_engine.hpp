@@ -91,6 +91,7 @@ struct fake_engine {
   scripted_call<resend_request, verification_view> resend;
   scripted_call<check_request, check_result> check;
   scripted_call<verification_id, verification_view> cancel;
+  scripted_call<phone_code_check, phone_check_result> check_phone;
   scripted_call<status_callback, acknowledged> status;
   scripted_call<inbound_message, acknowledged> inbound;
   scripted_call<message_id, message_record> load_message;
@@ -106,6 +107,7 @@ struct fake_engine {
     resend.forget_received();
     check.forget_received();
     cancel.forget_received();
+    check_phone.forget_received();
     status.forget_received();
     inbound.forget_received();
     load_message.forget_received();

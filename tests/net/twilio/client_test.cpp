@@ -7,7 +7,7 @@
 
 #include "engine/error_classification.hpp"
 #include "net/api/router.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 #include "tests/support/collector.hpp"
 #include "tests/support/io_thread.hpp"
 #include "tests/support/refusing_port.hpp"

@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 
 #include "net/twilio/client.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 #include "tests/support/collector.hpp"
 #include "tests/support/form_schema.hpp"
 #include "tests/support/io_thread.hpp"

@@ -11,7 +11,7 @@
 #include "engine/error_classification.hpp"
 #include "net/sim/simulator.hpp"
 #include "net/twilio/client.hpp"
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 #include "tests/support/io_thread.hpp"
 
 namespace verity::net {

@@ -1,4 +1,4 @@
-#include "net/twilio/curl_multi.hpp"
+#include "net/http/curl_multi.hpp"
 
 #include <algorithm>
 #include <array>
