@@ -12,10 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/phone.hpp"
+#include "net/http/curl_multi.hpp"
 #include "net/http/message.hpp"
 #include "net/http/server.hpp"
 #include "net/sim/create.hpp"
-#include "net/http/curl_multi.hpp"
 
 namespace verity::net {
 
@@ -29,6 +29,35 @@ constexpr std::chrono::minutes own_inbox_ttl{30};
 
 /// The route that answers the counts.
 constexpr std::string_view stats_path = "/sim/stats";
+
+/// The route that shows the latest message a simulated phone received.
+constexpr std::string_view phones_prefix = "/sim/phones/";
+constexpr std::string_view latest_suffix = "/latest";
+
+/// The E.164 number of "/sim/phones/{number}/latest" ('+' written as is, as %2B or left out),
+/// or nothing for another path.
+std::optional<std::string> phone_of_latest_path(std::string_view path) {
+  if (!path.starts_with(phones_prefix) || !path.ends_with(latest_suffix))
+    return std::nullopt;
+  auto number = path.substr(phones_prefix.size(),
+                            path.size() - phones_prefix.size() - latest_suffix.size());
+  if (number.starts_with("%2B") || number.starts_with("%2b"))
+    number.remove_prefix(3);
+  else if (number.starts_with('+'))
+    number.remove_prefix(1);
+  if (number.empty() || number.size() > 15
+      || number.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  return "+" + std::string{number};
+}
+
+/// The phone's screen: {"to", "channel", "text"} of its latest message.
+std::string latest_message_json(const std::string& e164, const sim_inbox_message& message) {
+  return nlohmann::json{{"to", e164},
+                        {"channel", message.whatsapp ? "whatsapp" : "sms"},
+                        {"text", message.text}}
+    .dump();
+}
 
 /// The AccountSid of ".../Accounts/{AccountSid}/Messages.json", or nothing for another path.
 std::optional<std::string_view> account_of_messages_path(std::string_view path) {
@@ -119,6 +148,8 @@ struct twilio_simulator::impl final : request_handler {
     auto path = request.path();
     if (path == stats_path && request.method == "GET")
       return respond({200, "application/json", stats_json(stats()), {}});
+    if (auto phone = phone_of_latest_path(path); phone && request.method == "GET")
+      return respond(latest_message(*phone));
     auto sid = account_of_messages_path(path);
     if (!sid)
       return refuse(respond, {404, 20404,
@@ -135,6 +166,14 @@ struct twilio_simulator::impl final : request_handler {
     if (!checked)
       return refuse(respond, checked.error());
     create(std::move(*checked), std::move(respond));
+  }
+
+  /// What the simulated phone `e164` shows last: 200 with the message, or 404.
+  http_response latest_message(const std::string& e164) {
+    auto found = settings.inbox->latest(e164, sim_inbox::clock::now());
+    if (!found)
+      return {404, "application/json", R"({"error": "no message for this phone"})", {}};
+    return {200, "application/json", latest_message_json(e164, *found), {}};
   }
 
   void refuse(const responder& respond, const twilio_error& error) {

@@ -205,6 +205,29 @@ TEST_F(twilio_simulator_test, the_inbox_holds_each_numbers_latest_body) {
   EXPECT_FALSE(last_body("+12015550005"));
 }
 
+TEST_F(twilio_simulator_test, a_phone_shows_its_latest_message_over_http) {
+  auto screen = [this](const std::string& number) {
+    return test::http_call("GET", simulator_.base_url() + "/sim/phones/" + number + "/latest");
+  };
+  EXPECT_EQ(screen("+12015550123").status, 404);
+  auto message = whatsapp("+12015550123");
+  message[2].second = "Your code is 5678";
+  ASSERT_EQ(create(message).status, 201);
+  for (const char* number : {"+12015550123", "%2B12015550123", "12015550123"}) {
+    auto shown = screen(number);
+    ASSERT_EQ(shown.status, 200) << number;
+    EXPECT_EQ(json::parse(shown.body),
+              (json{{"to", "+12015550123"}, {"channel", "whatsapp"}, {"text", "Your code is 5678"}}))
+      << number;
+  }
+  EXPECT_EQ(screen("+1201555012x").status, 404) << "not a number: not a phone";
+  EXPECT_EQ(screen("").status, 404);
+  EXPECT_EQ(test::http_call("POST", simulator_.base_url() + "/sim/phones/+12015550123/latest")
+              .status,
+            404)
+    << "only GET shows the screen";
+}
+
 TEST_F(twilio_simulator_test, whatsapp_callbacks_are_signed_and_complete) {
   auto result = create(whatsapp("+12015550123"));
   ASSERT_EQ(result.status, 201) << result.body;
