@@ -1,8 +1,10 @@
 // A page served from another loopback origin (its own small HTTP server) runs the seed
 // application's compatibility flow against the real verity binary through CORS, in a real
 // Chromium: send, poll the delivery status once a second, verify with the code the simulated
-// phone received. With the page's origin not in VERITY_CORS_ORIGINS, the browser refuses the
-// page's first call.
+// phone received (verity runs in live mode on the stand-alone simulator, whose phones show what
+// they received). The verify answer carries the referral fields of the platform's verified
+// hook, a node server that checks each call with the published Standard Webhooks library. With
+// the page's origin not in VERITY_CORS_ORIGINS, the browser refuses the page's first call.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -11,13 +13,15 @@ const http = require('node:http');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { chromium } = require('playwright-core');
-const { startVerity } = require('./support/verity');
+const { Webhook } = require('standardwebhooks');
+const { startSimulator, startVerity } = require('./support/verity');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TEST_TIMEOUT_MS = 90_000;
 const STEP_TIMEOUT_MS = 20_000;
 const API_KEY = 'cross-origin-key-0123456789abcdef';
 const DELIVERS = '+12015550100';
+const HOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const PAGE_DIR = path.join(__dirname, 'cross_origin');
 const PAGE_FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -62,27 +66,70 @@ async function startPageServer() {
 }
 
 /**
- * Runs `body(page, verity)` with the page server up, verity started with `corsOrigins(origin)`
- * as VERITY_CORS_ORIGINS, and the page opened against verity; stops both servers afterwards.
+ * The platform's verified hook: checks every call's Standard Webhooks signature with the
+ * published library, keeps the verified events, and answers the seed's referral fields.
+ */
+async function startPlatformHook() {
+  const verifier = new Webhook(HOOK_SECRET);
+  const events = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      try {
+        events.push(verifier.verify(body, request.headers));
+      } catch (error) {
+        response.writeHead(401, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: String(error) }));
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({
+        referralCode: 'REF-7', referralLink: 'https://platform.example/r/REF-7',
+      }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hooks/verified`,
+    events,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
+}
+
+/**
+ * Runs `body(page, verity, simulator, hook)` with the page server, the simulator and the
+ * platform's hook up, verity started on the simulator with `corsOrigins(origin)` as
+ * VERITY_CORS_ORIGINS, and the page opened against verity; stops every server afterwards.
  */
 async function withCrossOriginPage(corsOrigins, body) {
   const pageServer = await startPageServer();
+  const simulator = await startSimulator();
+  const hook = await startPlatformHook();
   let verity;
   let context;
   try {
     verity = await startVerity({
+      ...simulator.verityEnv,
       VERITY_API_KEYS: API_KEY,
       VERITY_CORS_ORIGINS: corsOrigins(pageServer.origin),
+      VERITY_COMPAT_VERIFIED_HOOK: hook.url,
+      VERITY_COMPAT_VERIFIED_HOOK_SECRET: HOOK_SECRET,
     });
     context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     const url = `${pageServer.origin}/?api=${encodeURIComponent(verity.address)}`;
     assert.equal((await page.goto(url)).status(), 200);
-    await body(page, verity);
+    await body(page, verity, simulator, hook);
   } finally {
     await context?.close();
     await verity?.stop();
+    await hook.stop();
+    await simulator.stop();
     await pageServer.stop();
   }
 }
@@ -90,29 +137,6 @@ async function withCrossOriginPage(corsOrigins, body) {
 /** Waits until the page's status reads exactly `text`. */
 async function statusSays(page, text) {
   await page.locator('#status', { hasText: new RegExp(`^${text}$`) }).waitFor();
-}
-
-/** GETs `path` of verity from node (no Origin: not through the page) and parses the JSON. */
-async function fromNode(verity, path, headers = {}) {
-  const response = await fetch(verity.address + path, {
-    headers, signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
-  });
-  assert.equal(response.status, 200, `${path}: ${response.status}`);
-  return response.json();
-}
-
-/**
- * The code the simulated phone received for the message `messageSid`: the message's
- * verification through /v1, then the demo routes' view of the simulated phone.
- */
-async function receivedCode(verity, messageSid) {
-  const message = await fromNode(verity, `/v1/messages/${messageSid}`,
-    { Authorization: `Bearer ${API_KEY}` });
-  const received = await fromNode(verity,
-    `/demo/api/verifications/${message.verification_id}/simulated-message`);
-  const found = /(\d{4,10})/.exec(received.text);
-  assert.ok(found, `a code in the simulated message: ${received.text}`);
-  return found[1];
 }
 
 /**
@@ -129,7 +153,7 @@ async function answeredPreflight(verity, route) {
 
 describe('compatibility routes from another origin', { concurrency: false }, () => {
   test('an allowed origin sends, sees the delivery and verifies', { timeout: TEST_TIMEOUT_MS },
-    () => withCrossOriginPage((origin) => origin, async (page, verity) => {
+    () => withCrossOriginPage((origin) => origin, async (page, verity, simulator, hook) => {
       await page.locator('#phone').fill(DELIVERS);
       await page.locator('#send').click();
       await statusSays(page, 'delivered');
@@ -137,11 +161,19 @@ describe('compatibility routes from another origin', { concurrency: false }, () 
       assert.equal(delivered.isDelivered, true);
       const messageSid = await page.locator('#status').getAttribute('data-message-sid');
       assert.match(messageSid, /^SM/);
-      await page.locator('#code').fill(await receivedCode(verity, messageSid));
+      const code = await simulator.latestCode(DELIVERS);
+      assert.match(code ?? '', /^\d{6}$/, 'the simulated phone shows the code');
+      await page.locator('#code').fill(code);
       await page.locator('#verify').click();
       await statusSays(page, 'verified');
       const verified = JSON.parse(await page.locator('#answer').textContent());
       assert.equal(verified.verified, true);
+      assert.equal(verified.referralLink, 'https://platform.example/r/REF-7',
+        "the platform hook's answer reaches the page");
+      assert.equal(verified.whatsappDelivered, true);
+      assert.equal(hook.events.length, 1, 'one signed call the Standard Webhooks library accepts');
+      assert.equal(hook.events[0].type, 'verification.approved');
+      assert.equal(hook.events[0].data.phone, DELIVERS);
       assert.ok(await answeredPreflight(verity, '/api/referrals/send-verification'),
         'the JSON POST went through a preflight');
     }));
