@@ -8,6 +8,9 @@
 # inputs every time, up to machine speed); unset, every run explores new ones. Prints
 # executions, exec/s and coverage per target; fails on any crash, leak, timeout or
 # out-of-memory, keeping the input that caused it in <build dir>/fuzz/<target>/artifacts/.
+# VERITY_FUZZ_RUNS=N runs each target for N executions instead (the seconds still bound it);
+# VERITY_FUZZ_WORK names the directory of the scratch corpora (default <build dir>/fuzz).
+# scripts/fuzz_depth.sh uses both for the long runs recorded in tests/fuzz/README.md.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
@@ -37,10 +40,11 @@ final_stat() {
 
 # Runs one target; prints its figures; returns non-zero when libFuzzer found something.
 run_target() {
-  local target=$1 work="$build_dir/fuzz/$1"
+  local target=$1 work="${VERITY_FUZZ_WORK:-$build_dir/fuzz}/$1"
   mkdir -p "$work/corpus" "$work/artifacts"
   local options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
                  -artifact_prefix="$work/artifacts/")
+  [ -n "${VERITY_FUZZ_RUNS:-}" ] && options+=(-runs="$VERITY_FUZZ_RUNS")
   [ -f "$root/tests/fuzz/$target.dict" ] && options+=(-dict="$root/tests/fuzz/$target.dict")
   [ -n "${VERITY_FUZZ_SEED:-}" ] && options+=(-seed="$VERITY_FUZZ_SEED")
   local status=0
