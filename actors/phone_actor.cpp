@@ -226,7 +226,9 @@ void check_stored(self_pointer self, verification_record record, const std::stri
                   caf::typed_response_promise<phone_check_result> promise) {
   const auto& settings = *self->state.settings;
   auto matches = settings.hasher->matches(code, record.salt, record.digest);
-  auto left = [&] { return settings.max_checks - std::min(record.wrong_checks, settings.max_checks); };
+  auto left = [&] {
+    return settings.max_checks - std::min(record.wrong_checks, settings.max_checks);
+  };
   switch (check_ended(record, matches, wall_clock_now(), settings.max_checks)) {
     case ended_check_outcome::confirmed_again:
       return answer(promise, phone_check_result{record.id, {record.status, true, left()}});
@@ -258,8 +260,11 @@ caf::result<phone_check_result> on_check_latest(self_pointer self,
   if (self->state.find_live(id) != nullptr) {
     auto me = caf::actor_cast<phone_actor>(self);
     self->request(me, caf::infinite, atom::check::value, id, check.code)
-      .then([id, promise](check_result result) mutable { promise.deliver(phone_check_result{id, result}); },
-            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      .then(
+        [id, promise](check_result result) mutable {
+          promise.deliver(phone_check_result{id, result});
+        },
+        [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
     return promise;
   }
   self->request(self->state.storage, caf::infinite, atom::load::value, id)

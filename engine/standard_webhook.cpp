@@ -22,8 +22,8 @@ std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0)
     return std::nullopt;
   std::vector<std::uint8_t> bytes(text.size() / 4 * 3);
-  const int size = EVP_DecodeBlock(bytes.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                   static_cast<int>(text.size()));
+  const auto* encoded = reinterpret_cast<const unsigned char*>(text.data());
+  const int size = EVP_DecodeBlock(bytes.data(), encoded, static_cast<int>(text.size()));
   if (size < 0)
     return std::nullopt;
   // EVP_DecodeBlock counts the padding as zero bytes: drop them.

@@ -150,8 +150,9 @@ public:
     auto answer = post("/api/referrals/send-verification", {{"phone", phone_}, {"method", method}});
     auto data = json::parse(answer.body, nullptr, false);
     if (!data.value("success", false)) {
-      bool offers_sms = data.value("suggestion", "") == "Try SMS instead"
-                        && (version_ == page_version::later || data.value("channel", "") == "whatsapp");
+      bool offers_sms =
+        data.value("suggestion", "") == "Try SMS instead"
+        && (version_ == page_version::later || data.value("channel", "") == "whatsapp");
       return {offers_sms ? "offer_sms" : "error", data.value("message", "Failed to send"), {}};
     }
     auto channel = version_ == page_version::seeds ? data.value("channelUsed", "SMS")
@@ -195,7 +196,8 @@ private:
 
   test::http_result post(const std::string& path, const json& body) {
     return checked(test::http_call("POST", world_.address() + path, body.dump(),
-                                   {"Content-Type: application/json", "Origin: " + std::string(page_origin),
+                                   {"Content-Type: application/json",
+                                    "Origin: " + std::string(page_origin),
                                     "X-Forwarded-For: " + client_}));
   }
 
@@ -375,8 +377,9 @@ TEST_P(seed_page_test, users_behind_one_proxy_each_get_their_own_limit) {
 INSTANTIATE_TEST_SUITE_P(both_versions, seed_page_test,
                          ::testing::Values(page_version::seeds, page_version::later),
                          [](const auto& param_info) {
-                           return param_info.param == page_version::seeds ? std::string{"seeds_page"}
-                                                                    : std::string{"later_page"};
+                           return std::string{param_info.param == page_version::seeds
+                                                ? "seeds_page"
+                                                : "later_page"};
                          });
 
 TEST(seed_page_restart_test, a_code_sent_before_a_restart_verifies_after_it) {
