@@ -8,7 +8,6 @@
 
 #include "actors/ended_verification.hpp"
 #include "actors/phone_effects.hpp"
-#include "engine/error_classification.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
@@ -340,45 +339,13 @@ caf::result<caf::ok_atom> on_inbound(self_pointer self, const inbound_message& m
   return promise;
 }
 
-/// Learns what a failure says about the phone (opted out, not on WhatsApp).
-void learn_from_failure(phone_state& state, const message_record& message) {
-  auto reaction = classify_callback_error(message.error_code());
-  if (reaction == error_reaction::opt_out)
-    state.record.opted_out = true;
-  if (reaction == error_reaction::fall_back && message.via == channel::whatsapp)
-    state.record.whatsapp_unreachable = true;
-}
-
 void on_update(self_pointer self, const message_record& message) {
-  auto& state = self->state;
-  auto [found, index] = state.find_message(message.id);
+  auto [found, index] = self->state.find_message(message.id);
   if (found == nullptr)
     return;
-  auto& verification = *found;
-  verification.attempts[index] = message;
-  auto id = verification.record.id;
-  notify_waiters(self, id, false);
-  bool failed = is_failure(message.delivery.current());
-  bool pending = verification.record.status == verification_status::pending;
-  if (!failed || !pending || !verification.mark_failure_handled(index))
-    return;
-  learn_from_failure(state, message);
-  auto ignore = [](const caf::error&) {};
-  switch (state.followup_for(verification, message)) {
-    case failure_followup::same_channel:
-      return send_attempt(self, verification, message.via, false, ignore);
-    case failure_followup::as_template:
-      return send_attempt(self, verification, channel::whatsapp, true, ignore);
-    case failure_followup::sms_fallback:
-      verification.fell_back = true;
-      if (auto* recorder = state.settings->recorder)
-        recorder->fallback(message.delivery.current());
-      spdlog::info("verification {}: WhatsApp {} ({}): falling back to SMS", id.to_string(),
-                   to_string(message.delivery.current()), message.error_code());
-      return send_attempt(self, verification, channel::sms, false, ignore);
-    case failure_followup::nothing:
-      return;
-  }
+  found->attempts[index] = message;
+  notify_waiters(self, found->record.id, false);
+  act_on_failure(self, *found, index);
 }
 
 void on_expire(self_pointer self, const verification_id& id) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/message_actor.hpp"
+#include "engine/error_classification.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
@@ -145,6 +146,73 @@ void send_attempt(self_pointer self, live_verification& verification, channel vi
             }
             done(std::move(err));
           });
+}
+
+namespace {
+
+/// Stores an attempt over `via` that the send limits refused, so the verification shows why
+/// no message went out; waiting long polls see it once durable.
+void refuse_attempt(self_pointer self, live_verification& verification, channel via) {
+  auto& state = self->state;
+  auto& message = state.add_refused_attempt(verification, via, wall_clock_now());
+  spdlog::warn("verification {}: {} to {} refused by the send limits, not sent",
+               verification.record.id.to_string(), to_string(via), mask_phone(state.phone));
+  if (auto* recorder = state.settings->recorder)
+    recorder->not_sent(via, not_sent_reason::send_limit);
+  auto id = verification.record.id;
+  persist(self, batch_of(state, verification, &message),
+          [self, id](const caf::error&) { notify_waiters(self, id, false); });
+}
+
+/// Learns what a failure says about the phone (opted out, not on WhatsApp).
+void learn_from_failure(phone_state& state, const message_record& message) {
+  auto reaction = classify_callback_error(message.error_code());
+  if (reaction == error_reaction::opt_out)
+    state.record.opted_out = true;
+  if (reaction == error_reaction::fall_back && message.via == channel::whatsapp)
+    state.record.whatsapp_unreachable = true;
+}
+
+} // namespace
+
+void send_guarded(self_pointer self, const verification_id& id, channel via, bool as_template) {
+  acquire_send_slot(self, [self, id, via, as_template](milliseconds wait) {
+    auto* found = self->state.find_live(id);
+    if (found == nullptr || found->record.status != verification_status::pending)
+      return; // ended while the guard answered
+    if (wait.count() == 0)
+      wait = self->state.send_limit_wait(wall_clock_now());
+    if (wait.count() > 0)
+      return refuse_attempt(self, *found, via);
+    send_attempt(self, *found, via, as_template, [](const caf::error&) {});
+  });
+}
+
+void act_on_failure(self_pointer self, live_verification& verification, std::size_t index) {
+  auto& state = self->state;
+  const auto& message = verification.attempts[index];
+  bool pending = verification.record.status == verification_status::pending;
+  if (!is_failure(message.delivery.current()) || !pending
+      || !verification.mark_failure_handled(index))
+    return;
+  learn_from_failure(state, message);
+  auto id = verification.record.id;
+  auto via = message.via;
+  switch (state.followup_for(verification, message)) {
+    case failure_followup::same_channel:
+      return send_guarded(self, id, via, false);
+    case failure_followup::as_template:
+      return send_guarded(self, id, channel::whatsapp, true);
+    case failure_followup::sms_fallback:
+      verification.fell_back = true;
+      if (auto* recorder = state.settings->recorder)
+        recorder->fallback(message.delivery.current());
+      spdlog::info("verification {}: WhatsApp {} ({}): falling back to SMS", id.to_string(),
+                   to_string(message.delivery.current()), message.error_code());
+      return send_guarded(self, id, channel::sms, false);
+    case failure_followup::nothing:
+      return;
+  }
 }
 
 } // namespace verity::phone_effects

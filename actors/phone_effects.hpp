@@ -54,10 +54,25 @@ void send_attempt(self_pointer self, live_verification& verification, channel vi
                   bool as_template, done_handler done,
                   std::optional<idempotency_record> key = std::nullopt);
 
+/// Sends an attempt over `via` that no client request asked for (a follow-up of a failure, or a
+/// recovery resend) through the same limits as a start or a resend: the send guard (prefix,
+/// country, breaker), then the per-phone limit. When a limit refuses, the attempt is stored
+/// `failed` with `not_sent_reason::send_limit` (never sent; nothing follows it), logged and
+/// counted. Does nothing if verification `id` stopped being pending meanwhile.
+void send_guarded(self_pointer self, const verification_id& id, channel via, bool as_template);
+
+/// Acts once on the failure of attempt `index` of `verification` while it is pending: learns
+/// what the failure says about the phone and sends the follow-up the policy calls for
+/// (`phone_state::followup_for`), through `send_guarded`. A failure already handled is left.
+void act_on_failure(self_pointer self, live_verification& verification, std::size_t index);
+
 /// Rebuilds a verification found in flight at start. Every attempt gets its actor back without
 /// sending (deadlines that passed while down fire at once); when the latest one was never
 /// confirmed by Twilio, a new attempt over its channel carries a fresh code, since plaintext
-/// codes are never stored (the old code stops matching).
+/// codes are never stored (the old code stops matching). When the latest one had already
+/// failed or timed out, its follow-up (e.g. the automatic SMS fallback, also with a fresh code)
+/// is sent now: a follow-up that was made is a newer stored attempt, so it is never repeated.
+/// Both go through `send_guarded`.
 void recover(self_pointer self, verification_view& view);
 
 } // namespace verity::phone_effects

@@ -41,15 +41,18 @@ void recover(self_pointer self, verification_view& view) {
   // still merges its callbacks, and one that did not times out at its deadline.
   for (const auto& attempt : live.attempts)
     spawn_message(self, live, attempt, false, time_left_to_confirm(state, attempt));
-  if (live.attempts.empty() || !never_reached_twilio(live.attempts.back()))
+  live.restore_followups();
+  if (live.attempts.empty())
     return;
+  if (!never_reached_twilio(live.attempts.back()))
+    return act_on_failure(self, live, live.attempts.size() - 1); // no-op unless it failed
   // The latest attempt may never have left: a new attempt carries a fresh code (the old one
   // was never stored, so it cannot be sent again), and the old code stops matching.
   const auto& latest = live.attempts.back();
   spdlog::info("verification {} recovered: resending with a fresh code", id.to_string());
   if (auto* recorder = state.settings->recorder)
     recorder->recovery_resend(latest.via);
-  send_attempt(self, live, latest.via, latest.as_template, [](const caf::error&) {});
+  send_guarded(self, id, latest.via, latest.as_template);
 }
 
 } // namespace verity::phone_effects

@@ -34,6 +34,18 @@ bool live_verification::mark_failure_handled(std::size_t index) {
   return true;
 }
 
+void live_verification::restore_followups() {
+  for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
+    if (is_failure(attempts[i].delivery.current()))
+      mark_failure_handled(i);
+  }
+  bool whatsapp_before = false;
+  for (const auto& attempt : attempts) {
+    fell_back = fell_back || (whatsapp_before && attempt.via == channel::sms);
+    whatsapp_before = whatsapp_before || attempt.via == channel::whatsapp;
+  }
+}
+
 std::size_t live_verification::attempts_over(channel via) const {
   return static_cast<std::size_t>(std::count_if(
     attempts.begin(), attempts.end(), [via](const message_record& m) { return m.via == via; }));
@@ -105,6 +117,21 @@ void phone_state::renew_code(live_verification& verification) const {
 
 message_record& phone_state::add_attempt(live_verification& verification, channel via,
                                          timestamp now) {
+  auto& message = append_attempt(verification, via, now);
+  record.recent_sends.push_back(now);
+  return message;
+}
+
+message_record& phone_state::add_refused_attempt(live_verification& verification, channel via,
+                                                 timestamp now) {
+  auto& message = append_attempt(verification, via, now);
+  message.not_sent = not_sent_reason::send_limit;
+  message.delivery.merge({delivery_status::failed, now, 0});
+  return message;
+}
+
+message_record& phone_state::append_attempt(live_verification& verification, channel via,
+                                            timestamp now) const {
   message_record message;
   message.id = message_id::generate(routing_key());
   message.verification = verification.record.id;
@@ -115,7 +142,6 @@ message_record& phone_state::add_attempt(live_verification& verification, channe
   message.delivery.merge({delivery_status::created, now, 0});
   verification.record.messages.push_back(message.id);
   verification.attempts.push_back(std::move(message));
-  record.recent_sends.push_back(now);
   return verification.attempts.back();
 }
 
@@ -128,6 +154,7 @@ failure_followup phone_state::followup_for(const live_verification& verification
   attempt.as_template = message.as_template;
   attempt.latest = !verification.attempts.empty() && verification.attempts.back().id == message.id;
   attempt.attempts_over_channel = verification.attempts_over(message.via);
+  attempt.refused = message.not_sent == not_sent_reason::send_limit;
   return decide_followup(attempt, {verification.record.fallback, verification.fell_back,
                                    settings->max_attempts_per_channel,
                                    settings->whatsapp_template});

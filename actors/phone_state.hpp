@@ -38,6 +38,12 @@ struct live_verification {
 
   /// Marks the failure of attempt `index` as handled; false if it already was.
   bool mark_failure_handled(std::size_t index);
+
+  /// Rebuilds what the follow-ups remember from the stored attempts of a recovered
+  /// verification: the failures of every attempt but the latest were handled (only the latest
+  /// has a follow-up), and the automatic fallback was made if an SMS attempt follows a
+  /// WhatsApp one. The latest attempt's failure is left to act on.
+  void restore_followups();
 };
 
 /// A long-poll request waiting for a change of the latest delivery state.
@@ -104,11 +110,20 @@ struct phone_state {
   /// A new attempt over `via`, appended to `verification` and counted against the send limit.
   message_record& add_attempt(live_verification& verification, channel via, timestamp now);
 
+  /// A new attempt over `via` that the send limits refused: appended to `verification` as
+  /// `failed` and never sent (`not_sent_reason::send_limit`), so not counted as a send.
+  message_record& add_refused_attempt(live_verification& verification, channel via,
+                                      timestamp now);
+
   /// The follow-up a failed `message` calls for, per the error and the fallback policy (see
   /// decide_followup).
   failure_followup followup_for(const live_verification& verification,
                                 const message_record& message) const;
 
+private:
+  /// A new attempt over `via`, created at `now`, appended to `verification`.
+  message_record& append_attempt(live_verification& verification, channel via,
+                                 timestamp now) const;
 };
 
 } // namespace verity

@@ -1,5 +1,6 @@
 #include "actors/send_guard_actor.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/clock.hpp"
 #include "engine/phone.hpp"
 #include "engine/units.hpp"
 
@@ -45,9 +47,31 @@ void report_refusal(self_pointer self, const std::string& e164, const send_verdi
   }
 }
 
-send_guard_actor::behavior_type send_guard_behavior(self_pointer self, send_guard_limits limits) {
+/// Counts again the `past` sends that a window still covers, each at the point of the actor's
+/// clock that is as long ago as the send (clamped to the clock's epoch), without logging what
+/// it refuses: the counters and breakers stand as they would had the engine not restarted.
+void replay(self_pointer self, const std::vector<past_send>& past) {
+  auto& state = self->state;
+  auto window = std::max(state.limits.prefix.window, state.limits.country.window);
+  auto clock_now = self->clock().now();
+  auto wall_now = wall_clock_now();
+  std::size_t counted = 0;
+  for (const auto& send : past) {
+    auto age = std::max(std::chrono::milliseconds{0}, wall_now - send.at);
+    if (age >= window)
+      continue;
+    state.guard->try_acquire(send.to, std::max(clock_now - age, decltype(clock_now){}));
+    ++counted;
+  }
+  if (counted > 0)
+    spdlog::info("send guard: counted {} sends made before the start", counted);
+}
+
+send_guard_actor::behavior_type send_guard_behavior(self_pointer self, send_guard_limits limits,
+                                                    std::vector<past_send> past) {
   self->state.guard.emplace(limits);
   self->state.limits = limits;
+  replay(self, past);
   self->delayed_send(self, limits.prefix.window, atom::purge::value);
   return {
     [self](atom::acquire, const std::string& e164) -> std::int64_t {
@@ -67,8 +91,9 @@ send_guard_actor::behavior_type send_guard_behavior(self_pointer self, send_guar
 
 } // namespace
 
-send_guard_actor spawn_send_guard(caf::actor_system& system, send_guard_limits limits) {
-  return system.spawn(send_guard_behavior, limits);
+send_guard_actor spawn_send_guard(caf::actor_system& system, send_guard_limits limits,
+                                  std::vector<past_send> past) {
+  return system.spawn(send_guard_behavior, limits, std::move(past));
 }
 
 } // namespace verity

@@ -1,5 +1,6 @@
 #include "app/engine_runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "app/egress_wiring.hpp"
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
+#include "engine/clock.hpp"
 #include "engine/routing.hpp"
 #include "net/api/actor_gateway.hpp"
 #include "net/api/context.hpp"
@@ -122,6 +124,14 @@ verification_settings_of(const config& settings, const std::vector<std::uint8_t>
   result->secret = secret;
   result->hasher = std::make_shared<code_hasher>(std::span<const std::uint8_t>{secret});
   return result;
+}
+
+/// The stored sends the send guard's windows still cover, for it to count again at start (a
+/// restart must not reset the defence against SMS pumping).
+tl::expected<std::vector<past_send>, std::string>
+sends_in_guard_windows(const config& settings, storage::backend& database) {
+  auto window = std::max(settings.prefix_limit.window, settings.country_limit.window);
+  return database.sends_since(wall_clock_now() - window, settings.code_ttl);
 }
 
 /// Hands every verification found in flight to its shard, which rebuilds its actors.
@@ -250,6 +260,11 @@ int run_engine(const config& settings, const config_loader& reload) {
   }
   spdlog::info("recovered {} in-flight verifications ({} skipped) in {} ms",
                recovered->in_flight.size(), recovered->skipped, recovered->elapsed.count());
+  auto past_sends = sends_in_guard_windows(settings, **database);
+  if (!past_sends) {
+    spdlog::error("recovery failed: {}", past_sends.error());
+    return 1;
+  }
 
   prometheus_metrics recorder; // before the actors and the server, which record into it
   asio::io_context io{static_cast<int>(settings.net_threads)};
@@ -281,8 +296,9 @@ int run_engine(const config& settings, const config_loader& reload) {
   export_storage_memory(recorder, **database);
   auto storage = spawn_storage(actor_system, **database, storage_config);
   auto send_guard = spawn_send_guard(
-    actor_system, send_guard_limits{settings.prefix_limit, settings.prefix_cooldown,
-                                    settings.country_limit});
+    actor_system,
+    send_guard_limits{settings.prefix_limit, settings.prefix_cooldown, settings.country_limit},
+    std::move(*past_sends));
   auto shards = spawn_phone_directory(actor_system, settings.shards,
                                       {egress->actor(), storage,
                                        verification_settings_of(settings, *secret,

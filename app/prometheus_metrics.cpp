@@ -180,8 +180,9 @@ struct prometheus_metrics::impl {
                                           "Messages unconfirmed at their delivery deadline."))),
       not_sent_family(counter_family(
         *registry, "verity_messages_not_sent_total",
-        "Messages withdrawn unsent at their delivery deadline: still in Verity's egress queue, "
-        "by channel and what held them (sender_rate, egress_busy).")),
+        "Messages never handed to Twilio, by channel and why: withdrawn at their delivery "
+        "deadline from Verity's egress queue (sender_rate, egress_busy), or follow-ups refused "
+        "by the send limits (send_limit).")),
       fallbacks_family(counter_family(*registry, "verity_fallbacks_total",
                                       "Fallbacks from WhatsApp to SMS, by the failure.")),
       retries_family(counter_family(*registry, "verity_retries_total",
@@ -221,7 +222,8 @@ struct prometheus_metrics::impl {
           {{"channel", std::string(to_string(via))},
            {"status", std::string(to_string(static_cast<delivery_status>(s)))}});
     for (auto via : channels)
-      for (auto reason : {not_sent_reason::sender_rate, not_sent_reason::egress_busy})
+      for (auto reason : {not_sent_reason::sender_rate, not_sent_reason::egress_busy,
+                          not_sent_reason::send_limit})
         not_sent_counters[index_of(via)][static_cast<std::size_t>(reason)] = &not_sent_family.Add(
           {{"channel", std::string(to_string(via))}, {"reason", std::string(to_string(reason))}});
     for (auto reason : failure_statuses)
@@ -256,7 +258,7 @@ struct prometheus_metrics::impl {
   std::array<Counter*, channels.size()> expiries;
   Family<Counter>& not_sent_family;
   /// By channel and not_sent_reason (`none` stays null).
-  std::array<std::array<Counter*, 3>, channels.size()> not_sent_counters{};
+  std::array<std::array<Counter*, 4>, channels.size()> not_sent_counters{};
   Family<Counter>& fallbacks_family;
   std::array<Counter*, delivery_status_count> fallbacks{}; ///< Failure statuses only.
   Family<Counter>& retries_family;

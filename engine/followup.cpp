@@ -5,8 +5,8 @@
 namespace verity {
 
 failure_followup decide_followup(const failed_attempt& attempt, const followup_rules& rules) {
-  if (!attempt.latest)
-    return failure_followup::nothing; // a newer attempt is already on its way
+  if (!attempt.latest || attempt.refused)
+    return failure_followup::nothing; // a newer attempt is on its way, or the limits hold
   auto reaction = attempt.timed_out ? error_reaction::delivery_failed
                                     : classify_callback_error(attempt.error_code);
   bool room = attempt.attempts_over_channel < rules.max_attempts_per_channel;

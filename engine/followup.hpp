@@ -25,6 +25,7 @@ struct failed_attempt {
   bool as_template = false;        ///< It already was the approved WhatsApp template.
   bool latest = true;              ///< No newer attempt of its verification exists.
   std::size_t attempts_over_channel = 1; ///< Attempts over `via` so far, this one included.
+  bool refused = false; ///< Verity's send limits refused it (never sent): nothing follows.
 };
 
 /// What the policy knows of the verification and the configuration.
@@ -36,7 +37,8 @@ struct followup_rules {
 };
 
 /// The follow-up a failed attempt calls for. Only the latest attempt has one (a newer attempt is
-/// already on its way, so a late failure of an older one sends nothing). A transient error is
+/// already on its way, so a late failure of an older one sends nothing), and one the send
+/// limits refused has none (any other send to the phone would meet the same limits). A transient error is
 /// retried over the same channel and 63016 (outside the WhatsApp window) is resent as the
 /// template, both while the channel has attempts left; otherwise a WhatsApp failure or timeout
 /// falls back to SMS once under the automatic policy, and nothing happens under `manual` (the

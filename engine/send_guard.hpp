@@ -8,6 +8,7 @@
 
 #include "engine/rate_limit.hpp"
 #include "engine/units.hpp"
+#include "engine/verification.hpp"
 
 namespace verity {
 
@@ -17,6 +18,13 @@ struct send_guard_limits {
   rate_limit prefix;                      ///< Sends per number prefix (VERITY_PREFIX_LIMIT).
   std::chrono::milliseconds cooldown{};   ///< Breaker open time (VERITY_PREFIX_COOLDOWN).
   rate_limit country;                     ///< Sends per country code (VERITY_COUNTRY_LIMIT).
+};
+
+/// A send made before a restart (a stored message that passed the limits), replayed into a new
+/// send guard so that a restart does not reset the limits.
+struct past_send {
+  std::string to; ///< E.164 of the recipient.
+  timestamp at;   ///< When the message was created.
 };
 
 /// Why a send was refused.

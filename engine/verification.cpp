@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::array<std::string_view, 2> channel_names = {"whatsapp", "sms"};
 constexpr std::array<std::string_view, 3> preference_names = {"auto", "whatsapp", "sms"};
-constexpr std::array<std::string_view, 3> not_sent_names = {"", "sender_rate", "egress_busy"};
+constexpr std::array<std::string_view, 4> not_sent_names = {"", "sender_rate", "egress_busy",
+                                                            "send_limit"};
 constexpr std::array<std::string_view, 6> status_names = {
   "pending", "approved", "expired", "max_attempts_reached", "canceled", "failed",
 };

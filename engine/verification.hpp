@@ -52,9 +52,10 @@ enum class not_sent_reason : std::uint8_t {
   none,        ///< It was handed to Twilio (or is still on its way).
   sender_rate, ///< Its sender's pace (messages per second) held it in Verity's queue.
   egress_busy, ///< Every connection to Twilio was busy: it waited in Verity's queue.
+  send_limit,  ///< Verity's send limits (per phone, prefix, country, breaker) refused it.
 };
 
-/// The API name: "sender_rate", "egress_busy" ("" for none).
+/// The API name: "sender_rate", "egress_busy", "send_limit" ("" for none).
 std::string_view to_string(not_sent_reason reason);
 
 /// One outbound message: an attempt to deliver a verification's code over one channel.

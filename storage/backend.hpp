@@ -12,6 +12,7 @@
 #include <tl/expected.hpp>
 
 #include "engine/records.hpp"
+#include "engine/send_guard.hpp"
 #include "engine/stats.hpp"
 #include "engine/verification.hpp"
 
@@ -113,6 +114,13 @@ public:
   /// An entry that cannot be recovered is logged and skipped; a failure of the database
   /// itself fails the scan.
   [[nodiscard]] virtual tl::expected<recovery_result, std::string> recover() = 0;
+
+  /// Every message created at or after `since` that passed the send limits, oldest first, for
+  /// the send guard to count again at start. Messages are created within their verification's
+  /// lifetime, so only verifications created after `since - lifetime` are read (a range of the
+  /// creation-time index). Unreadable records are skipped; a database failure fails the scan.
+  [[nodiscard]] virtual tl::expected<std::vector<past_send>, std::string>
+  sends_since(timestamp since, std::chrono::milliseconds lifetime) = 0;
 };
 
 } // namespace verity::storage

@@ -13,7 +13,7 @@ constexpr std::size_t channel_count = 2;              // whatsapp, sms
 constexpr std::size_t preference_count = 3;           // automatic, whatsapp, sms
 constexpr std::size_t fallback_count = 3;             // manual, automatic, none
 constexpr std::size_t verification_status_count = 6;  // pending .. failed
-constexpr std::size_t not_sent_reason_count = 3;      // none, sender_rate, egress_busy
+constexpr std::size_t not_sent_reason_count = 4;      // none .. send_limit
 
 constexpr auto max_u16 = std::numeric_limits<std::uint16_t>::max();
 constexpr auto max_u32 = std::numeric_limits<std::uint32_t>::max();

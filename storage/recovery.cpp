@@ -1,5 +1,6 @@
 #include "storage/recovery.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include <rocksdb/db.h>
@@ -38,7 +39,34 @@ std::optional<verification_view> recover_one(database& db, const rocksdb::Slice&
   return std::move(**view);
 }
 
+/// Appends the sends of `view` made at or after `since` to `sends`.
+void add_sends(const verification_view& view, timestamp since, std::vector<past_send>& sends) {
+  for (const auto& message : view.attempts) {
+    auto at = message.delivery.first_seen(delivery_status::created);
+    if (at && *at >= since && message.not_sent != not_sent_reason::send_limit)
+      sends.push_back({message.to, *at});
+  }
+}
+
 } // namespace
+
+tl::expected<std::vector<past_send>, std::string>
+sends_since(database& db, timestamp since, std::chrono::milliseconds lifetime) {
+  std::vector<past_send> sends;
+  std::unique_ptr<rocksdb::Iterator> it{
+    db.db().NewIterator({}, &db.handle(column_family::created))};
+  for (it->Seek(created_key(since - lifetime, verification_id{})); it->Valid(); it->Next()) {
+    auto entry = parse_created_key(it->key().ToStringView());
+    auto view = entry ? read_view(db, entry->id) : read_result<verification_view>{};
+    if (view && *view)
+      add_sends(**view, since, sends);
+  }
+  if (!it->status().ok())
+    return tl::unexpected("the scan of recent sends failed: " + it->status().ToString());
+  std::sort(sends.begin(), sends.end(),
+            [](const past_send& a, const past_send& b) { return a.at < b.at; });
+  return sends;
+}
 
 tl::expected<recovery_result, std::string> recover(database& db) {
   auto started = std::chrono::steady_clock::now();

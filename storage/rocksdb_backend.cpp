@@ -72,6 +72,11 @@ tl::expected<recovery_result, std::string> rocksdb_backend::recover() {
   return storage::recover(*db_);
 }
 
+tl::expected<std::vector<past_send>, std::string>
+rocksdb_backend::sends_since(timestamp since, std::chrono::milliseconds lifetime) {
+  return storage::sends_since(*db_, since, lifetime);
+}
+
 memory_use rocksdb_backend::memory() const {
   return db_->memory();
 }

@@ -54,6 +54,8 @@ public:
   [[nodiscard]] tl::expected<phone_stats_report, std::string>
   read_phone_stats(const phone_stats_query& query) override;
   [[nodiscard]] tl::expected<recovery_result, std::string> recover() override;
+  [[nodiscard]] tl::expected<std::vector<past_send>, std::string>
+  sends_since(timestamp since, std::chrono::milliseconds lifetime) override;
 
   /// What RocksDB holds in memory now. Cheap and thread-safe (atomic reads): for metrics.
   [[nodiscard]] memory_use memory() const;

@@ -238,6 +238,9 @@ std::string_view describe_not_sent(not_sent_reason reason) {
     case not_sent_reason::egress_busy:
       return "Not sent: every connection to Twilio was busy until its delivery deadline "
              "passed, so it never reached Twilio.";
+    case not_sent_reason::send_limit:
+      return "Not sent: Verity's send limits (per phone, number prefix or country) refused it, "
+             "so it never reached Twilio.";
     case not_sent_reason::none:
       break;
   }

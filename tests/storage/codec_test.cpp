@@ -110,11 +110,19 @@ TEST(codec, a_message_never_sent_keeps_its_reason_in_format_version_2) {
   expect_same(record, *decoded);
   expect_every_truncation_refused(bytes, decode_message);
   // Version 2 exists for the reason alone: one without a reason, or out of range, is refused.
-  for (char reason : {'\0', '\3'}) {
+  for (char reason : {'\0', '\4'}) {
     auto other = bytes;
     other.back() = reason;
     EXPECT_FALSE(decode_message(other));
   }
+}
+
+TEST(codec, a_message_refused_by_the_send_limits_keeps_its_reason) {
+  auto record = samples::sample_message(message_id::generate(), verification_id::generate(), "");
+  record.not_sent = not_sent_reason::send_limit;
+  auto decoded = decode_message(encode(record));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->not_sent, not_sent_reason::send_limit);
 }
 
 TEST(codec, a_message_sent_as_usual_is_still_written_as_version_1) {

@@ -1,6 +1,8 @@
 #include "storage/recovery.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -98,6 +100,45 @@ TEST_F(recovery, unreadable_entries_are_skipped_and_counted) {
   EXPECT_EQ(result->skipped, 3u);
   ASSERT_EQ(result->in_flight.size(), 1u);
   EXPECT_EQ(result->in_flight[0].verification.id, kept.verification.id);
+}
+
+/// Stores a verification created at `created` whose messages were created at `sends` (ms after
+/// at_ms(0)); the message at `refused` (if any) was refused by the send limits.
+void store_sends(database& db, std::int64_t created, const std::vector<std::int64_t>& sends,
+                 std::optional<std::size_t> refused = std::nullopt) {
+  auto record = samples::sample_verification(verification_status::expired, at_ms(created),
+                                             sends.size());
+  write_batch batch;
+  batch.verifications.push_back(record);
+  for (std::size_t i = 0; i < sends.size(); ++i) {
+    message_record message;
+    message.id = record.messages[i];
+    message.verification = record.id;
+    message.to = "+14155552671";
+    message.delivery.merge({delivery_status::created, at_ms(sends[i]), 0});
+    if (refused == i)
+      message.not_sent = not_sent_reason::send_limit;
+    batch.messages.push_back({message, std::nullopt});
+  }
+  group_commit group{db, false};
+  EXPECT_TRUE(group.add(batch));
+  EXPECT_TRUE(group.commit());
+}
+
+TEST_F(recovery, sends_since_finds_every_send_in_the_window_oldest_first) {
+  using std::chrono::milliseconds;
+  store_sends(*db_, 0, {0, 5'000});          // a resend inside the window
+  store_sends(*db_, 4'000, {4'000});          // inside
+  store_sends(*db_, 6'000, {6'000, 7'000}, 1); // the second one refused: not a send
+  store_sends(*db_, -60'000, {-60'000});      // long before the window
+  auto sends = sends_since(*db_, at_ms(1'000), milliseconds{10'000});
+  ASSERT_TRUE(sends) << sends.error();
+  std::vector<timestamp> times;
+  for (const auto& send : *sends) {
+    times.push_back(send.at);
+    EXPECT_EQ(send.to, "+14155552671");
+  }
+  EXPECT_EQ(times, (std::vector<timestamp>{at_ms(4'000), at_ms(5'000), at_ms(6'000)}));
 }
 
 } // namespace
