@@ -126,6 +126,10 @@ describe('demo page', { concurrency: false }, () => {
       await page.waitForTimeout(4_000);
       assert.ok(polls.length >= 1 && polls.length <= 3, `long poll, not polling: ${polls.length}`);
       assert.match(polls[0], /wait=25&seen=/);
+      const countdown = page.locator('#countdown');
+      const first = Number(/(\d+) s/.exec(await countdown.textContent())[1]);
+      assert.ok(first > 0 && first <= 60, `counts down from the 60 s deadline: ${first}`);
+      await page.locator('#countdown', { hasText: `Up to ${first - 1} s` }).waitFor();
       await screenshot(page, 'waiting');
     }));
 

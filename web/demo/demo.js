@@ -26,6 +26,7 @@ const page = {
   resendCode: document.getElementById('resend-code'),
   phoneScreen: document.getElementById('phone-screen'),
   phoneMessage: document.getElementById('phone-message'),
+  countdown: document.getElementById('countdown'),
 };
 
 /** The verification being followed: its id, the last delivery state seen, its channel. */
@@ -33,6 +34,11 @@ let current = null;
 /** Bumped for every new attempt, so that a stale long-poll loop stops. */
 let generation = 0;
 let expiryTimer = null;
+/** VERITY_DELIVERY_TIMEOUT in ms, from the server's settings; null until known. */
+let deliveryTimeout = null;
+/** When the latest attempt's delivery deadline passes (page clock), and the timer showing it. */
+let deadline = null;
+let countdownTimer = null;
 
 /** One JSON request to the demo API, abandoned after REQUEST_TIMEOUT_MS. */
 async function call(method, path, body) {
@@ -68,6 +74,7 @@ function announce(text, tone) {
 /** Puts the page in state `name` (for styles and tests) and shows the forms it needs. */
 function enter(name, { phoneForm = false, codeForm = false, startOver = false } = {}) {
   document.body.dataset.state = name;
+  page.countdown.hidden = true;
   page.phoneForm.hidden = !phoneForm;
   page.codeForm.hidden = !codeForm;
   page.startOver.hidden = !startOver;
@@ -122,6 +129,19 @@ function showWaiting(channel) {
   document.body.dataset.state = 'waiting';
   announce(`Waiting for ${CHANNEL_NAMES[channel]} delivery confirmation...`, 'wait');
   page.info.textContent = 'Your code is on its way. This usually takes a few seconds.';
+  tickCountdown();
+}
+
+/** Shows the seconds left until the delivery deadline while waiting; hides it otherwise. */
+function tickCountdown() {
+  clearTimeout(countdownTimer);
+  const waiting = document.body.dataset.state === 'waiting';
+  page.countdown.hidden = !waiting || deadline === null;
+  if (page.countdown.hidden)
+    return;
+  const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  page.countdown.textContent = `Up to ${left} s until the delivery deadline.`;
+  countdownTimer = setTimeout(tickCountdown, 1000);
 }
 
 /** WhatsApp (or SMS) failed or timed out: offer SMS, and WhatsApp again. */
@@ -286,6 +306,7 @@ function watchExpiry(verification) {
 /** Follows a verification the server just created or sent again. */
 function started(verification) {
   current = { id: verification.id, seen: 'sending', channel: null };
+  deadline = deliveryTimeout === null ? null : Date.now() + deliveryTimeout;
   generation += 1;
   page.phoneScreen.hidden = true;
   watchExpiry(verification);
@@ -398,4 +419,12 @@ page.phone.addEventListener('input', () => {
   showDefault();
 });
 
+/** Learns the delivery timeout the countdown needs; without it the page shows none. */
+async function loadSettings() {
+  const result = await call('GET', 'api/settings').catch(() => null);
+  if (result && result.status === 200 && Number.isFinite(result.data.delivery_timeout_ms))
+    deliveryTimeout = result.data.delivery_timeout_ms;
+}
+
 showDefault();
+loadSettings();
