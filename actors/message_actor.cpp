@@ -238,7 +238,9 @@ caf::result<caf::ok_atom> on_status(self_pointer self, const status_callback& ca
 
 outbound_message message_state::outbound() const {
   return {setup.record.id, setup.record.via, setup.record.to,
-          code_message_text(setup.code, setup.settings->code_ttl), setup.record.as_template,
+          code_message_text(setup.record.via, setup.settings->brand, setup.code,
+                            setup.settings->code_ttl),
+          setup.record.as_template,
           setup.code};
 }
 

@@ -22,6 +22,7 @@ struct verification_settings {
   std::uint32_t max_checks = 5;
   rate_limit send_limit{5, std::chrono::milliseconds{10 * 60'000}};
   fallback_policy fallback = fallback_policy::manual;
+  std::string brand = "Verity";              ///< The service named in code messages.
   retry_policy retry;
   std::uint32_t max_attempts_per_channel = 3; ///< Twilio creates per channel, retries included.
   bool whatsapp_template = false;             ///< An approved template (ContentSid) is set.

@@ -120,6 +120,7 @@ verification_settings_of(const config& settings, const std::vector<std::uint8_t>
   result->max_checks = settings.max_checks;
   result->send_limit = settings.send_limit;
   result->fallback = settings.fallback;
+  result->brand = settings.brand;
   result->whatsapp_template = whatsapp_template;
   result->secret = secret;
   result->hasher = std::make_shared<code_hasher>(std::span<const std::uint8_t>{secret});

@@ -114,6 +114,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::max_checks: return store(c.max_checks, parse_whole_number(text, 1, 100));
     case key_id::send_limit: return store(c.send_limit, parse_rate(text));
     case key_id::fallback: return store(c.fallback, parse_fallback(text));
+    case key_id::brand: return store(c.brand, parse_brand(text));
     case key_id::sync: return store(c.sync, parse_bool(text));
     case key_id::retention: return store(c.retention, positive_duration(text));
     case key_id::storage_memory: return store(c.storage_memory, storage_memory_size(text));
@@ -168,6 +169,7 @@ std::string show(const config& c, key_id id) {
     case key_id::max_checks: return std::to_string(c.max_checks);
     case key_id::send_limit: return format_rate(c.send_limit);
     case key_id::fallback: return std::string{to_string(c.fallback)};
+    case key_id::brand: return c.brand;
     case key_id::sync: return std::string{format_bool(c.sync)};
     case key_id::retention: return format_duration(c.retention);
     case key_id::storage_memory: return format_size(c.storage_memory);

@@ -64,6 +64,7 @@ struct config {
   std::uint32_t max_checks = 0;              ///< VERITY_MAX_CHECKS, 1..100
   rate_limit send_limit;                     ///< VERITY_SEND_LIMIT, per phone
   fallback_policy fallback = fallback_policy::manual; ///< VERITY_FALLBACK
+  std::string brand;                         ///< VERITY_BRAND, named in code messages
   bool sync = true;                          ///< VERITY_SYNC
   std::chrono::milliseconds retention{};       ///< VERITY_RETENTION
   std::uint64_t storage_memory = 0;          ///< VERITY_STORAGE_MEMORY, bytes

@@ -60,6 +60,8 @@ constexpr std::array<config_key, key_count> keys{{
    "sends per phone per window", false, ""},
   {key_id::fallback, "VERITY_FALLBACK", "fallback", "manual",
    "what happens when WhatsApp fails: manual, auto or none", false, ""},
+  {key_id::brand, "VERITY_BRAND", "brand", "Verity",
+   "the service named in every code message (1 to 30 printable characters)", false, ""},
   {key_id::sync, "VERITY_SYNC", "sync", "true",
    "fsync each group commit", false, ""},
   {key_id::retention, "VERITY_RETENTION", "retention", "90d",

@@ -33,6 +33,7 @@ enum class key_id {
   max_checks,
   send_limit,
   fallback,
+  brand,
   sync,
   retention,
   storage_memory,

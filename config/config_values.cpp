@@ -213,6 +213,52 @@ tl::expected<severity, std::string> parse_severity(std::string_view text) {
   return parse_choice(text, severity_names, "expected trace, debug, info, warn, error or off");
 }
 
+namespace {
+
+/// The code points of `text`, or nothing if it is not valid UTF-8 (overlong forms, surrogates
+/// and values over U+10FFFF included).
+std::optional<std::vector<char32_t>> decode_utf8(std::string_view text) {
+  std::vector<char32_t> points;
+  for (std::size_t at = 0; at < text.size();) {
+    auto lead = static_cast<unsigned char>(text[at]);
+    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
+                                           : (lead >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || at + length > text.size())
+      return std::nullopt;
+    char32_t point = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+      auto next = static_cast<unsigned char>(text[at + i]);
+      if ((next & 0xC0) != 0x80)
+        return std::nullopt;
+      point = (point << 6) | (next & 0x3F);
+    }
+    constexpr std::array<char32_t, 5> smallest{0, 0, 0x80, 0x800, 0x10000};
+    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+      return std::nullopt;
+    points.push_back(point);
+    at += length;
+  }
+  return points;
+}
+
+/// True for C0 and C1 control characters and DEL.
+bool is_control(char32_t point) {
+  return point < 0x20 || (point >= 0x7F && point <= 0x9F);
+}
+
+} // namespace
+
+tl::expected<std::string, std::string> parse_brand(std::string_view text) {
+  constexpr std::size_t max_brand = 30;
+  auto points = decode_utf8(text);
+  if (!points || points->empty() || points->size() > max_brand
+      || std::any_of(points->begin(), points->end(), is_control) || points->front() == U' '
+      || points->back() == U' ')
+    return tl::unexpected(std::string{"expected 1 to 30 printable characters (UTF-8, no control "
+                                      "characters, no leading or trailing space)"});
+  return std::string{text};
+}
+
 std::string_view to_string(twilio_mode mode) {
   return name_of(mode, twilio_mode_names);
 }

@@ -38,6 +38,11 @@ std::string_view to_string(severity level);
 /// Parses "trace", "debug", "info", "warn", "error" or "off" (any case).
 tl::expected<severity, std::string> parse_severity(std::string_view text);
 
+/// Parses the service name code messages carry (VERITY_BRAND): 1 to 30 characters of UTF-8
+/// text, none of them a control character (it is sent inside SMS text), not starting or ending
+/// with a space.
+tl::expected<std::string, std::string> parse_brand(std::string_view text);
+
 /// Where messages go (VERITY_TWILIO): Twilio itself, or the built-in Twilio simulator.
 enum class twilio_mode { live, simulator };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -28,10 +29,16 @@ error_reaction classify_create_error(int http_status, std::uint32_t twilio_code)
 /// Classifies the `ErrorCode` of a `failed` or `undelivered` status callback.
 error_reaction classify_callback_error(std::uint32_t twilio_code);
 
-/// Every Twilio error code the engine knows (PROTOCOL.md's table): a bounded metric label set.
+/// Every Twilio error code the engine knows (its one error table, with Twilio's messaging,
+/// delivery and WhatsApp codes): a bounded metric label set.
 std::vector<std::uint32_t> known_twilio_error_codes();
 
 /// A short description of a Twilio error code for stats and logs ("" when unknown).
 std::string_view describe_twilio_error(std::uint32_t twilio_code);
+
+/// Whether sending again later may succeed after Twilio error `twilio_code`; nothing when the
+/// code is unknown. Agrees with the classification: a code the engine retries is retryable, a
+/// code it fails for good (or opts the phone out for) is not.
+std::optional<bool> is_retryable_twilio_error(std::uint32_t twilio_code);
 
 } // namespace verity

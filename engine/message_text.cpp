@@ -4,10 +4,24 @@
 
 namespace verity {
 
-std::string code_message_text(std::string_view code, std::chrono::milliseconds code_ttl) {
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(code_ttl).count();
-  return "Your verification code is " + std::string{code} + ". It expires in "
-         + std::to_string(std::max<decltype(minutes)>(1, minutes)) + " minutes. Do not share it.";
+namespace {
+
+/// "1 minute", "15 minutes": `code_ttl` in whole minutes, at least 1.
+std::string lifetime_text(std::chrono::milliseconds code_ttl) {
+  auto minutes = std::max<std::int64_t>(
+    1, std::chrono::duration_cast<std::chrono::minutes>(code_ttl).count());
+  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
+} // namespace
+
+std::string code_message_text(channel via, std::string_view brand, std::string_view code,
+                              std::chrono::milliseconds code_ttl) {
+  auto text = "Your " + std::string{brand} + " verification code is " + std::string{code}
+              + ". It expires in " + lifetime_text(code_ttl) + ". Do not share it.";
+  if (via == channel::sms)
+    text += " Reply STOP to opt out.";
+  return text;
 }
 
 } // namespace verity

@@ -127,6 +127,14 @@ router::route_handler show_simulated_message(std::shared_ptr<actor_gateway> engi
   };
 }
 
+/// GET /demo/api/settings.
+router::route_handler show_settings(std::chrono::milliseconds delivery_timeout) {
+  return [delivery_timeout](const http_request&, responder respond) {
+    nlohmann::json body = {{"delivery_timeout_ms", delivery_timeout.count()}};
+    respond({200, "application/json", to_body(body), {}});
+  };
+}
+
 } // namespace
 
 void add_demo_routes(router& routes, std::shared_ptr<actor_gateway> engine,
@@ -134,6 +142,8 @@ void add_demo_routes(router& routes, std::shared_ptr<actor_gateway> engine,
   add_static_routes(routes, page_prefix, demo_assets());
   auto limiter = std::make_shared<client_limiter>(settings.ip_limit);
   auto v1 = open_v1_handlers(engine, {{}, settings.idempotency_capacity, settings.idempotency_ttl});
+  routes.add("GET", "/demo/api/settings",
+             limited(limiter, show_settings(settings.delivery_timeout)));
   std::string base(api_prefix);
   auto ledger = std::make_shared<demo_ledger>(settings.remembered, settings.remember_for);
   routes.add("POST", base, limited(limiter, remembering(ledger, std::move(v1.create))));

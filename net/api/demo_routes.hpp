@@ -23,6 +23,8 @@ struct demo_settings {
   /// shown), and for how long (VERITY_CODE_TTL: no code is of use longer).
   std::size_t remembered = 100'000;
   std::chrono::milliseconds remember_for{15 * 60'000};
+  /// VERITY_DELIVERY_TIMEOUT: the page counts down to each attempt's deadline.
+  std::chrono::milliseconds delivery_timeout{10'000};
 };
 
 /// Adds the verification demo (VERITY_DEMO): the page's files at /demo/ (static_routes) and
@@ -35,6 +37,8 @@ struct demo_settings {
 ///   for the latest delivered attempt ({"simulated": true, "channel", "text"}), or 404
 ///   `not_found` while none was delivered, and for every verification the demo's own create
 ///   route did not start (or started longer ago than `remember_for`).
+/// - GET /demo/api/settings: what the page shows of the configuration,
+///   {"delivery_timeout_ms": N}.
 /// Answers of the API are never cached (`Cache-Control: no-store`).
 void add_demo_routes(router& routes, std::shared_ptr<actor_gateway> engine,
                      demo_settings settings);

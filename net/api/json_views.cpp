@@ -95,6 +95,12 @@ public:
     out_.append(digits.data(), end);
   }
 
+  /// true or false.
+  void boolean(bool value) {
+    separate();
+    out_.append(value ? "true" : "false");
+  }
+
   void null() {
     separate();
     out_.append("null");
@@ -128,6 +134,12 @@ void write_code(json_writer& out, std::uint32_t code) {
 void write_description(json_writer& out, std::uint32_t code) {
   auto description = describe_twilio_error(code);
   code != 0 && !description.empty() ? out.text(description) : out.null();
+}
+
+/// Whether Twilio error `code` may succeed when sent again; null for no code or an unknown one.
+void write_retryable(json_writer& out, std::uint32_t code) {
+  auto retryable = is_retryable_twilio_error(code);
+  code != 0 && retryable ? out.boolean(*retryable) : out.null();
 }
 
 void write_text_or_null(json_writer& out, const std::string& text) {
@@ -178,6 +190,8 @@ void write_attempt(json_writer& out, const message_record& message) {
   out.text(message.id.to_string());
   out.key("not_sent_reason");
   message.not_sent != not_sent_reason::none ? out.text(to_string(message.not_sent)) : out.null();
+  out.key("retryable");
+  write_retryable(out, message.error_code());
   out.key("status");
   out.text(api_delivery_state(message.delivery.current()));
   out.key("timestamps");

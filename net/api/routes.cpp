@@ -46,7 +46,7 @@ void add_api_routes(router& routes, const api_context& context) {
     add_demo_routes(routes, engine,
                     {settings.ip_limit, limits.idempotency_capacity, limits.idempotency_ttl,
                      settings.uses_simulator() ? context.inbox : nullptr,
-                     limits.idempotency_capacity, settings.code_ttl});
+                     limits.idempotency_capacity, settings.code_ttl, settings.delivery_timeout});
 }
 
 } // namespace verity::net

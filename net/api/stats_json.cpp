@@ -34,6 +34,12 @@ json channel_json(const channel_stats& stats) {
   };
 }
 
+/// Whether Twilio error `code` may succeed when sent again; null when the code is unknown.
+json retryable_or_null(std::uint32_t code) {
+  auto retryable = is_retryable_twilio_error(code);
+  return retryable ? json(*retryable) : json(nullptr);
+}
+
 } // namespace
 
 json stats_json(const stats_report& report) {
@@ -49,7 +55,8 @@ json stats_json(const stats_report& report) {
   auto codes = json::object();
   for (const auto& [code, count] : report.error_codes)
     codes[std::to_string(code)] = {{"count", count},
-                                   {"description", describe_twilio_error(code)}};
+                                   {"description", describe_twilio_error(code)},
+                                   {"retryable", retryable_or_null(code)}};
   return {
     {"window_days", report.window_days},
     {"channels", std::move(channels)},

@@ -126,6 +126,10 @@ describe('demo page', { concurrency: false }, () => {
       await page.waitForTimeout(4_000);
       assert.ok(polls.length >= 1 && polls.length <= 3, `long poll, not polling: ${polls.length}`);
       assert.match(polls[0], /wait=25&seen=/);
+      const countdown = page.locator('#countdown');
+      const first = Number(/(\d+) s/.exec(await countdown.textContent())[1]);
+      assert.ok(first > 0 && first <= 60, `counts down from the 60 s deadline: ${first}`);
+      await page.locator('#countdown', { hasText: `Up to ${first - 1} s` }).waitFor();
       await screenshot(page, 'waiting');
     }));
 
@@ -183,15 +187,100 @@ describe('demo page', { concurrency: false }, () => {
       await statusSays(page, 'Phone number verified! Thank you.');
     }));
 
-  test('an invalid number asks to check its format', { timeout: TEST_TIMEOUT_MS },
+  test('an invalid number says the server\'s reason and marks the field', { timeout: TEST_TIMEOUT_MS },
     () => withDemo({}, async (page) => {
       await send(page, '12');
-      await statusSays(page, 'Unable to send verification code. Check the phone number format.');
+      await statusSays(page,
+        'Phone number is too short for country code +1. Check the number.');
+      const phone = page.getByLabel('Phone Number');
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
       assert.equal(await page.evaluate(() => document.activeElement.id), 'phone');
       assert.equal(await page.getByRole('button', { name: 'Send Code via WhatsApp' }).isEnabled(),
         true);
       await screenshot(page, 'invalid-number');
+      await phone.fill('+1 201 555');
+      assert.equal(await phone.getAttribute('aria-invalid'), null, 'editing clears the mark');
     }, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']));
+
+  test('the placeholder is a number the page accepts, read in the US', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      const phone = page.getByLabel('Phone Number');
+      await page.getByText('read as a US number (+1)').waitFor();
+      await send(page, await phone.getAttribute('placeholder'));
+      await statusSays(page, 'Code sent via WhatsApp! Check your WhatsApp messages.');
+      await screenshot(page, 'placeholder-number');
+    }));
+
+  test('a refused number never looks sent', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      const whileSending = [];
+      await page.route(/\/demo\/api\/verifications$/, async (route) => {
+        // The request is out, the answer not yet in: what does the page claim meanwhile?
+        whileSending.push(await page.locator('#status').textContent(),
+          await page.locator('#info-text').textContent());
+        await route.continue();
+      });
+      await send(page, '(555) 123-4567');
+      await page.locator('#status[data-tone="error"]').waitFor();
+      assert.equal(whileSending.length, 2);
+      assert.doesNotMatch(whileSending.join(' | '), /Waiting|on its way/);
+      await screenshot(page, 'refused-number');
+    }, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']));
+
+  test('each state is said once, not twice', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      await send(page, WHATSAPP_FAILS);
+      await statusSays(page, 'WhatsApp could not deliver the message.');
+      const info = await page.locator('#info-text').textContent();
+      assert.doesNotMatch(info, /failed|could not deliver/i, info);
+      await screenshot(page, 'said-once');
+    }));
+
+  test('after a failure, Try WhatsApp again says WhatsApp', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({ VERITY_DELIVERY_TIMEOUT: '2s' }, async (page) => {
+      await send(page, NEVER_DELIVERED);
+      await statusSays(page, 'WhatsApp delivery timed out.');
+      await page.getByText("We'll send your code via SMS").waitFor();
+      await page.getByRole('button', { name: 'Try WhatsApp again' }).click();
+      await statusSays(page, 'Waiting for WhatsApp delivery confirmation...');
+      assert.equal(await page.locator('#channel-hint').textContent(),
+        "We'll send your code via WhatsApp");
+      await screenshot(page, 'whatsapp-again');
+    }));
+
+  test('editing the number after a failure clears the failure', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      await send(page, WHATSAPP_FAILS);
+      await statusSays(page, 'WhatsApp could not deliver the message.');
+      await page.getByLabel('Phone Number').fill(DELIVERS);
+      await page.getByRole('button', { name: 'Send Code via WhatsApp' }).waitFor();
+      assert.equal(await page.locator('#status').textContent(), '');
+      await screenshot(page, 'edited-after-failure');
+    }));
+
+  test('the code screen offers resend and change number', { timeout: TEST_TIMEOUT_MS },
+    () => withDemo({}, async (page) => {
+      await receiveCode(page);
+      await page.getByRole('button', { name: 'Resend code' }).click();
+      await statusSays(page, 'Code sent via WhatsApp! Check your WhatsApp messages.');
+      await screenshot(page, 'code-screen-actions');
+      await page.getByRole('button', { name: 'Change number' }).click();
+      await page.getByRole('button', { name: 'Send Code via WhatsApp' }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'phone');
+      assert.equal(await page.locator('#phone-screen').isHidden(), true);
+    }));
+
+  test('the SMS names the service and says how to opt out',
+    { timeout: TEST_TIMEOUT_MS }, () => withDemo({}, async (page) => {
+      await send(page, WHATSAPP_FAILS);
+      await statusSays(page, 'WhatsApp could not deliver the message.');
+      await page.getByRole('button', { name: 'Send via SMS Instead' }).click();
+      await statusSays(page, 'Code sent via SMS! Check your text messages.');
+      const message = page.locator('#phone-message');
+      await message.waitFor({ state: 'visible' });
+      assert.match(await message.textContent(), /^Your Verity verification code is \d{6}\. It expires in 15 minutes\. Do not share it\. Reply STOP to opt out\.$/);
+      await screenshot(page, 'sms-text');
+    }));
 
   test('an expired code asks for a new one', { timeout: TEST_TIMEOUT_MS },
     () => withDemo({ VERITY_CODE_TTL: '4s', VERITY_DELIVERY_TIMEOUT: '2s' }, async (page) => {

@@ -69,7 +69,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 43U);
+  EXPECT_EQ(config_keys().size(), 44U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -247,6 +247,9 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_WORKERS", "257", ""}, {"VERITY_WORKERS", "-1", ""},
     {"VERITY_SHARDS", "0", ""}, {"VERITY_SHARDS", "1025", ""},
     {"VERITY_LOG_LEVEL", "verbose", ""},
+    {"VERITY_BRAND", std::string(31, 'b'), ""}, {"VERITY_BRAND", "Acme\tBank", ""},
+    {"VERITY_BRAND", "Acme\x7f", ""},
+    {"VERITY_BRAND", "Acme\xc2\x85", ""}, {"VERITY_BRAND", "Acme\xff", ""},
     {"VERITY_TWILIO_MPS", "0", ""}, {"VERITY_TWILIO_MPS", "1000001", ""},
     {"VERITY_TWILIO_MPS", "2.5", ""},
     {"VERITY_TWILIO_IN_FLIGHT", "0", ""}, {"VERITY_TWILIO_IN_FLIGHT", "100001", ""},
@@ -273,6 +276,15 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
                           + "' is invalid: expected ";
     EXPECT_EQ(text.rfind(expected_start, 0), 0U) << env << "=" << value << " gave: " << text;
     EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+  }
+}
+
+TEST_F(config_test, the_brand_is_any_short_printable_text) {
+  EXPECT_EQ(loaded().brand, "Verity") << "the default";
+  for (const std::string& brand :
+       std::vector<std::string>{"Acme Bank", "Caf\xc3\xa9 \xc3\x9c", std::string(30, 'b'), "X"}) {
+    env_ = {{"VERITY_BRAND", brand}};
+    EXPECT_EQ(loaded().brand, brand);
   }
 }
 

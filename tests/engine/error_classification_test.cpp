@@ -37,6 +37,39 @@ TEST(error_classification, carrier_failures_go_to_the_fallback_policy) {
     EXPECT_EQ(classify_callback_error(code), er::delivery_failed) << code;
 }
 
+TEST(error_classification, covers_twilios_messaging_delivery_and_whatsapp_codes) {
+  EXPECT_EQ(describe_twilio_error(21408), "Sending to this region is not enabled for the account");
+  EXPECT_EQ(describe_twilio_error(30018),
+            "Destination carrier requires sender ID pre-registration");
+  EXPECT_EQ(describe_twilio_error(30038), "OTP message body filtered");
+  EXPECT_EQ(describe_twilio_error(63024), "Invalid message recipient");
+  EXPECT_GE(known_twilio_error_codes().size(), 60U);
+}
+
+TEST(error_classification, every_known_code_says_whether_it_is_retryable) {
+  EXPECT_EQ(is_retryable_twilio_error(30003), true) << "unreachable handset: may be back later";
+  EXPECT_EQ(is_retryable_twilio_error(30006), false) << "a landline stays one";
+  EXPECT_EQ(is_retryable_twilio_error(99999), std::nullopt);
+  for (auto code : known_twilio_error_codes()) {
+    ASSERT_TRUE(is_retryable_twilio_error(code).has_value()) << code;
+    EXPECT_FALSE(describe_twilio_error(code).empty()) << code;
+  }
+}
+
+TEST(error_classification, retryability_agrees_with_the_engines_reaction) {
+  for (auto code : known_twilio_error_codes()) {
+    auto retryable = *is_retryable_twilio_error(code);
+    auto reaction = classify_callback_error(code);
+    EXPECT_EQ(reaction, classify_create_error(400, code)) << code << ": one reaction per code";
+    if (reaction == er::retry) {
+      EXPECT_TRUE(retryable) << code;
+    }
+    if (reaction == er::fail || reaction == er::opt_out) {
+      EXPECT_FALSE(retryable) << code;
+    }
+  }
+}
+
 TEST(error_classification, describes_known_codes) {
   EXPECT_EQ(describe_twilio_error(30003), "Unreachable destination handset");
   EXPECT_EQ(describe_twilio_error(99999), "");

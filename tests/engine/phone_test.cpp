@@ -194,6 +194,8 @@ TEST(phone_parse_errors, too_short) {
   EXPECT_EQ(refused("+44 1"), "phone number is too short");
   EXPECT_EQ(refused("011 44"), "phone number is too short after its international prefix");
   EXPECT_EQ(refused("+1 201 555 012"), "phone number is too short for country code +1");
+  EXPECT_EQ(refused("12"), "phone number is too short for country code +1");
+  EXPECT_EQ(refused("12", "gb"), "phone number is too short for country code +44");
 }
 
 TEST(phone_parse_errors, too_long) {

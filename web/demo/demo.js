@@ -22,8 +22,11 @@ const page = {
   code: document.getElementById('code'),
   verify: document.getElementById('verify'),
   startOver: document.getElementById('start-over'),
+  changeNumber: document.getElementById('change-number'),
+  resendCode: document.getElementById('resend-code'),
   phoneScreen: document.getElementById('phone-screen'),
   phoneMessage: document.getElementById('phone-message'),
+  countdown: document.getElementById('countdown'),
 };
 
 /** The verification being followed: its id, the last delivery state seen, its channel. */
@@ -31,6 +34,11 @@ let current = null;
 /** Bumped for every new attempt, so that a stale long-poll loop stops. */
 let generation = 0;
 let expiryTimer = null;
+/** VERITY_DELIVERY_TIMEOUT in ms, from the server's settings; null until known. */
+let deliveryTimeout = null;
+/** When the latest attempt's delivery deadline passes (page clock), and the timer showing it. */
+let deadline = null;
+let countdownTimer = null;
 
 /** One JSON request to the demo API, abandoned after REQUEST_TIMEOUT_MS. */
 async function call(method, path, body) {
@@ -66,6 +74,7 @@ function announce(text, tone) {
 /** Puts the page in state `name` (for styles and tests) and shows the forms it needs. */
 function enter(name, { phoneForm = false, codeForm = false, startOver = false } = {}) {
   document.body.dataset.state = name;
+  page.countdown.hidden = true;
   page.phoneForm.hidden = !phoneForm;
   page.codeForm.hidden = !codeForm;
   page.startOver.hidden = !startOver;
@@ -73,9 +82,19 @@ function enter(name, { phoneForm = false, codeForm = false, startOver = false } 
     page.retryWhatsapp.hidden = true;
 }
 
+/** Says under the number which channel the code goes by. */
+function hintChannel(channel) {
+  page.hint.textContent = `We'll send your code via ${CHANNEL_NAMES[channel]}`;
+}
+
+/** Marks the phone field valid again (or not yet judged). */
+function clearPhoneProblem() {
+  page.phone.removeAttribute('aria-invalid');
+}
+
 /** The phone form offering `channel`, with the seed's texts. */
 function offer(channel, { info, button, retryWhatsapp = false }) {
-  page.hint.textContent = `We'll send your code via ${CHANNEL_NAMES[channel]}`;
+  hintChannel(channel);
   page.info.textContent = info;
   page.send.textContent = button;
   page.send.dataset.channel = channel;
@@ -93,21 +112,40 @@ function showDefault() {
   });
 }
 
-function showWaiting(channel) {
-  const name = CHANNEL_NAMES[channel];
-  enter('waiting', { phoneForm: true });
-  announce(`Waiting for ${name} delivery confirmation...`, 'wait');
-  page.info.textContent = 'Waiting for delivery confirmation... Your code is on its way. ' +
-    'This usually takes a few seconds.';
-  page.send.textContent = `Sending via ${name}...`;
+/** The send is on its way to the server: the form is held, nothing is claimed yet. */
+function showSending(channel) {
+  enter('sending', { phoneForm: true });
+  hintChannel(channel);
+  clearPhoneProblem();
+  page.send.textContent = `Sending via ${CHANNEL_NAMES[channel]}...`;
   page.send.disabled = true;
   page.phone.readOnly = true;
   page.retryWhatsapp.hidden = true;
 }
 
+/** The server accepted the send: wait for the delivery confirmation. */
+function showWaiting(channel) {
+  showSending(channel);
+  document.body.dataset.state = 'waiting';
+  announce(`Waiting for ${CHANNEL_NAMES[channel]} delivery confirmation...`, 'wait');
+  page.info.textContent = 'Your code is on its way. This usually takes a few seconds.';
+  tickCountdown();
+}
+
+/** Shows the seconds left until the delivery deadline while waiting; hides it otherwise. */
+function tickCountdown() {
+  clearTimeout(countdownTimer);
+  const waiting = document.body.dataset.state === 'waiting';
+  page.countdown.hidden = !waiting || deadline === null;
+  if (page.countdown.hidden)
+    return;
+  const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  page.countdown.textContent = `Up to ${left} s until the delivery deadline.`;
+  countdownTimer = setTimeout(tickCountdown, 1000);
+}
+
 /** WhatsApp (or SMS) failed or timed out: offer SMS, and WhatsApp again. */
 function showNotDelivered(channel, timedOut) {
-  const name = CHANNEL_NAMES[channel];
   enter(timedOut ? 'timed-out' : 'failed', { phoneForm: true });
   if (channel === 'whatsapp')
     announce(timedOut ? 'WhatsApp delivery timed out.' : 'WhatsApp could not deliver the message.',
@@ -115,8 +153,7 @@ function showNotDelivered(channel, timedOut) {
   else
     announce(timedOut ? 'SMS delivery timed out.' : 'SMS could not deliver the message.', 'warn');
   offer('sms', {
-    info: `${name} delivery ${timedOut ? 'timed out' : 'failed'}. Click below to try SMS ` +
-      (channel === 'sms' ? 'again.' : 'instead.'),
+    info: `Click below to try SMS ${channel === 'sms' ? 'again' : 'instead'}.`,
     button: channel === 'sms' ? 'Send via SMS Again' : 'Send via SMS Instead',
     retryWhatsapp: true,
   });
@@ -173,12 +210,23 @@ function showProblem(result) {
     showNotDelivered(current.channel, false);
   else
     showDefault();
-  announce(problemText(result.data && result.data.error && result.data.error.code), 'error');
+  const error = (result.data && result.data.error) || {};
+  announce(problemText(error), 'error');
+  if (error.code === 'invalid_phone')
+    page.phone.setAttribute('aria-invalid', 'true');
   page.phone.focus();
 }
 
-/** What an API error code means for the person. */
-function problemText(code) {
+/** The server's reason a number is refused ("phone number is too short for country code +1"). */
+function phoneReason(message) {
+  const reason = /valid phone number: (.+?)\.?$/.exec(message || '');
+  return reason ? reason[1].charAt(0).toUpperCase() + reason[1].slice(1) : '';
+}
+
+/** What an API error means for the person. */
+function problemText({ code, message }) {
+  if (code === 'invalid_phone' && phoneReason(message))
+    return `${phoneReason(message)}. Check the number.`;
   if (code === 'invalid_phone' || code === 'invalid_request')
     return 'Unable to send verification code. Check the phone number format.';
   if (code === 'rate_limited' || code === 'overloaded')
@@ -258,6 +306,7 @@ function watchExpiry(verification) {
 /** Follows a verification the server just created or sent again. */
 function started(verification) {
   current = { id: verification.id, seen: 'sending', channel: null };
+  deadline = deliveryTimeout === null ? null : Date.now() + deliveryTimeout;
   generation += 1;
   page.phoneScreen.hidden = true;
   watchExpiry(verification);
@@ -273,7 +322,7 @@ async function startVerification() {
     return;
   }
   current = null;
-  showWaiting('whatsapp');
+  showSending('whatsapp');
   const result = await call('POST', API, { to: phone, channel: 'whatsapp', fallback: 'manual' })
     .catch(() => ({ status: 0, data: {} }));
   if (result.status === 201)
@@ -283,7 +332,8 @@ async function startVerification() {
 }
 
 async function resend(channel) {
-  showWaiting(channel);
+  announce('', '');
+  showSending(channel);
   const result = await call('POST', `${API}/${current.id}/resend`, { channel })
     .catch(() => ({ status: 0, data: {} }));
   if (result.status === 201)
@@ -345,19 +395,36 @@ page.codeForm.addEventListener('submit', (event) => {
   checkCode();
 });
 
-page.startOver.addEventListener('click', () => {
+/** Back to an empty start: a new number, a new verification. */
+function startOver() {
+  clearTimeout(expiryTimer);
   current = null;
   generation += 1;
   announce('', '');
+  page.phoneScreen.hidden = true;
   showDefault();
   page.phone.focus();
-});
+}
+
+page.startOver.addEventListener('click', startOver);
+page.changeNumber.addEventListener('click', startOver);
+page.resendCode.addEventListener('click', () => resend(current.channel || 'whatsapp'));
 
 page.phone.addEventListener('input', () => {
+  clearPhoneProblem();
   if (!['failed', 'timed-out'].includes(document.body.dataset.state))
     return;
   current = null;
+  announce('', '');
   showDefault();
 });
 
+/** Learns the delivery timeout the countdown needs; without it the page shows none. */
+async function loadSettings() {
+  const result = await call('GET', 'api/settings').catch(() => null);
+  if (result && result.status === 200 && Number.isFinite(result.data.delivery_timeout_ms))
+    deliveryTimeout = result.data.delivery_timeout_ms;
+}
+
 showDefault();
+loadSettings();

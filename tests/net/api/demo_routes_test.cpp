@@ -85,6 +85,12 @@ TEST_F(demo_routes_test, create_runs_api_v1_without_an_api_key) {
     << "API v1 still needs its key";
 }
 
+TEST_F(demo_routes_test, settings_give_the_delivery_deadline_the_page_counts_down) {
+  auto answer = call("GET", "/demo/api/settings");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(json_of(answer), (nlohmann::json{{"delivery_timeout_ms", 10'000}}));
+}
+
 TEST_F(demo_routes_test, get_long_polls_from_the_state_the_page_saw) {
   auto view = get_answers(delivery_status::delivered);
   auto id = view.verification.id.to_string();

@@ -46,7 +46,8 @@ TEST(json_views_test, attempt_holds_timestamps_history_and_errors) {
   EXPECT_EQ(attempt["twilio_sid"], message.twilio_sid);
   EXPECT_EQ(attempt["status"], "undelivered");
   EXPECT_EQ(attempt["error_code"], 30003);
-  EXPECT_TRUE(attempt["error_description"].is_string());
+  EXPECT_EQ(attempt["error_description"], "Unreachable destination handset");
+  EXPECT_EQ(attempt["retryable"], true) << "the handset may be back on later";
   EXPECT_EQ(attempt["timestamps"]["queued"], "2026-01-01T00:00:00.400Z");
   EXPECT_EQ(attempt["timestamps"]["failed"], "2026-01-01T00:00:03.000Z");
   EXPECT_TRUE(attempt["timestamps"]["delivered"].is_null());
@@ -79,6 +80,7 @@ TEST(json_views_test, delivery_ms_runs_from_create_to_delivery) {
   EXPECT_EQ(attempt["timestamps"]["delivered"], attempt["timestamps"]["read"]);
   EXPECT_TRUE(attempt["error_code"].is_null());
   EXPECT_TRUE(attempt["error_description"].is_null());
+  EXPECT_TRUE(attempt["retryable"].is_null());
 }
 
 TEST(json_views_test, verification_shows_the_latest_attempt) {

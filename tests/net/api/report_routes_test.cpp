@@ -42,7 +42,7 @@ stats_report sample_report(std::uint32_t days) {
   report.status_breakdown = {{delivery_status::created, 1},
                              {delivery_status::delivered, 2},
                              {delivery_status::read, 1}};
-  report.error_codes = {{63016, 1}};
+  report.error_codes = {{63016, 1}, {30006, 2}, {20429, 3}, {12345, 4}};
   return report;
 }
 
@@ -71,6 +71,12 @@ TEST_F(report_routes_test, platform_stats_render_every_field) {
             (nlohmann::json{{"sending", 1}, {"delivered", 2}, {"read", 1}}));
   EXPECT_EQ(body["error_codes"]["63016"]["count"], 1);
   EXPECT_EQ(body["error_codes"]["63016"]["description"], describe_twilio_error(63016));
+  EXPECT_EQ(body["error_codes"]["30006"],
+            (nlohmann::json{{"count", 2}, {"description", "Landline or unreachable carrier"},
+                            {"retryable", false}}));
+  EXPECT_EQ(body["error_codes"]["20429"]["retryable"], true);
+  EXPECT_EQ(body["error_codes"]["12345"],
+            (nlohmann::json{{"count", 4}, {"description", ""}, {"retryable", nullptr}}));
   EXPECT_EQ(json_of(get("/v1/stats"))["window_days"], 30);
   EXPECT_EQ(json_of(get("/v1/stats?days=365"))["window_days"], 365);
   ASSERT_EQ(engine->platform_stats.received().size(), 3u);

@@ -40,6 +40,11 @@ json description_or_null(std::uint32_t code) {
   return code != 0 && !description.empty() ? json(description) : json(nullptr);
 }
 
+json retryable_or_null(std::uint32_t code) {
+  auto retryable = is_retryable_twilio_error(code);
+  return code != 0 && retryable ? json(*retryable) : json(nullptr);
+}
+
 /// A possibly empty string, or null.
 json text_or_null(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
@@ -86,6 +91,7 @@ json reference_attempt(const message_record& message) {
                           ? json(to_string(message.not_sent)) : json(nullptr)},
     {"error_code", code_or_null(message.error_code())},
     {"error_description", description_or_null(message.error_code())},
+    {"retryable", retryable_or_null(message.error_code())},
     {"timestamps",
      {{"created", time_or_null(delivery.first_seen(delivery_status::created))},
       {"queued", time_or_null(delivery.first_seen(delivery_status::queued))},
