@@ -84,6 +84,11 @@ typename Inspector::result_type inspect(Inspector& f, delivery_state& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, whatsapp_evidence& x) {
+  return f(caf::meta::type_name("whatsapp_evidence"), x.at, x.outcome);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, message_record& x) {
   return f(caf::meta::type_name("message_record"), x.id, x.verification, x.to, x.via,
            x.twilio_sid, x.delivery, x.as_template, x.tries, x.create_error, x.not_sent);
@@ -93,7 +98,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, verification_record& x) {
   return f(caf::meta::type_name("verification_record"), x.id, x.phone, x.preference, x.fallback,
            x.status, x.created_at, x.expires_at, x.wrong_checks, x.salt, x.digest, x.messages,
-           x.locale);
+           x.locale, x.why_channel);
 }
 
 template <class Inspector>
@@ -111,7 +116,7 @@ typename Inspector::result_type inspect(Inspector& f, phone_record& x) {
   optional_field<timestamp> window{x.whatsapp_window_until};
   optional_field<verification_id> latest{x.latest_verification};
   return f(caf::meta::type_name("phone_record"), x.phone, x.opted_out, window,
-           x.whatsapp_unreachable, x.recent_sends, latest);
+           x.whatsapp_history, x.recent_sends, latest);
 }
 
 template <class Inspector>

@@ -6,8 +6,10 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/country_channel_stats.hpp"
 #include "actors/ended_verification.hpp"
 #include "actors/phone_effects.hpp"
+#include "engine/error_classification.hpp"
 #include "engine/metrics.hpp"
 #include "engine/phone.hpp"
 
@@ -36,6 +38,18 @@ void refuse(self_pointer self, caf::typed_response_promise<verification_view>& p
   maybe_passivate(self);
 }
 
+/// The first channel of a verification asked with `preference` at `now`, and why: the phone's
+/// WhatsApp outcomes and its country's, weighed by choose_channel (engine/channel_choice.hpp).
+channel_choice choose_first_channel(const phone_state& state, channel_preference preference,
+                                    timestamp now) {
+  const auto& settings = *state.settings;
+  country_whatsapp_stats country;
+  if (preference == channel_preference::automatic && settings.country_stats)
+    country = settings.country_stats->stats_for(state.phone, now);
+  return choose_channel(preference, state.record.whatsapp_history, country, now,
+                        settings.channel_rules);
+}
+
 /// Starts a verification once the prefix limiter let it through: the phone's own checks run
 /// here, in the same handler that records the send, so concurrent starts cannot both pass.
 void begin_verification(self_pointer self, const verification_request& request,
@@ -47,16 +61,16 @@ void begin_verification(self_pointer self, const verification_request& request,
   if (auto wait = state.send_limit_wait(now); wait.count() > 0)
     return refuse(self, promise, rate_limited(wait));
   auto verification = state.make_verification(request, now, self->clock().now());
-  auto via = first_channel(request.preference);
-  if (request.preference == channel_preference::automatic && state.record.whatsapp_unreachable)
-    via = channel::sms;
+  auto choice = choose_first_channel(state, request.preference, now);
+  auto via = choice.via;
+  verification.record.why_channel = choice.reason;
   auto id = verification.record.id;
   auto previous_latest = std::exchange(state.record.latest_verification, id);
   self->delayed_send(self, state.settings->code_ttl, atom::expire::value, id);
   auto& live = state.live.emplace_back(std::move(verification));
-  spdlog::info("verification {} started for {} over {}", id.to_string(), mask_phone(state.phone),
-               to_string(via));
-  auto stored = [self, id, previous_latest, promise](caf::error err) mutable {
+  spdlog::info("verification {} started for {} over {} ({})", id.to_string(),
+               mask_phone(state.phone), to_string(via), to_string(choice.reason));
+  auto stored = [self, id, previous_latest, choice, promise](caf::error err) mutable {
     auto* found = self->state.find_live(id);
     if (err || found == nullptr) {
       self->state.erase_live(id);
@@ -64,8 +78,10 @@ void begin_verification(self_pointer self, const verification_request& request,
         self->state.record.latest_verification = previous_latest;
       return refuse(self, promise, err ? std::move(err) : caf::make_error(ec::storage_failed));
     }
-    if (auto* recorder = self->state.settings->recorder)
+    if (auto* recorder = self->state.settings->recorder) {
       recorder->verification_started();
+      recorder->channel_chosen(choice.via, choice.reason);
+    }
     promise.deliver(found->view());
   };
   std::optional<idempotency_record> key;
@@ -339,11 +355,68 @@ caf::result<caf::ok_atom> on_inbound(self_pointer self, const inbound_message& m
   return promise;
 }
 
+/// What a WhatsApp message's state says for channel choice, if it ended: delivered, not a
+/// WhatsApp user, or failed (an opt-out or a closed 24-hour window says nothing about reach).
+std::optional<whatsapp_outcome> outcome_of(const message_record& message) {
+  auto status = message.delivery.current();
+  if (is_delivered(status))
+    return whatsapp_outcome::delivered;
+  if (!is_failure(status))
+    return std::nullopt;
+  switch (classify_callback_error(message.error_code())) {
+    case error_reaction::opt_out:
+    case error_reaction::resend_as_template: // outside the 24-hour window: no word on reach
+      return std::nullopt;
+    case error_reaction::fall_back:
+      return whatsapp_outcome::not_on_whatsapp;
+    case error_reaction::retry:
+    case error_reaction::fail:
+    case error_reaction::delivery_failed:
+      break;
+  }
+  return whatsapp_outcome::failed;
+}
+
+/// Time from Verity's `created` to the first delivered (or read) of `message`.
+std::chrono::milliseconds time_to_delivered(const message_record& message) {
+  auto created = message.delivery.first_seen(delivery_status::created);
+  auto delivered = message.delivery.first_seen(delivery_status::delivered);
+  if (!delivered)
+    delivered = message.delivery.first_seen(delivery_status::read);
+  if (!created || !delivered || *delivered < *created)
+    return milliseconds{0};
+  return *delivered - *created;
+}
+
+/// Learns what WhatsApp attempt `index` ended in, once per failure and once per delivery (a
+/// late receipt after a timeout clears the doubt the timeout raised): the phone keeps it as
+/// evidence (persisted with its record at the next write), and the country counts the first
+/// outcome of each message.
+void learn_whatsapp_outcome(phone_state& state, live_verification& verification,
+                            std::size_t index, const message_record& message) {
+  auto outcome = outcome_of(message);
+  if (message.via != channel::whatsapp || !outcome || index >= 64)
+    return;
+  auto bit = std::uint64_t{1} << index;
+  bool delivered = *outcome == whatsapp_outcome::delivered;
+  auto& learned = delivered ? verification.learned_deliveries : verification.learned_failures;
+  if ((learned & bit) != 0)
+    return;
+  bool first = ((verification.learned_deliveries | verification.learned_failures) & bit) == 0;
+  learned |= bit;
+  auto now = wall_clock_now();
+  remember(state.record.whatsapp_history, {now, *outcome});
+  if (first && state.settings->country_stats)
+    state.settings->country_stats->record(state.phone, now, delivered,
+                                          delivered ? time_to_delivered(message) : milliseconds{0});
+}
+
 void on_update(self_pointer self, const message_record& message) {
   auto [found, index] = self->state.find_message(message.id);
   if (found == nullptr)
     return;
   found->attempts[index] = message;
+  learn_whatsapp_outcome(self->state, *found, index, message);
   notify_waiters(self, found->record.id, false);
   act_on_failure(self, *found, index);
 }

@@ -166,11 +166,8 @@ void refuse_attempt(self_pointer self, live_verification& verification, channel 
 
 /// Learns what a failure says about the phone (opted out, not on WhatsApp).
 void learn_from_failure(phone_state& state, const message_record& message) {
-  auto reaction = classify_callback_error(message.error_code());
-  if (reaction == error_reaction::opt_out)
+  if (classify_callback_error(message.error_code()) == error_reaction::opt_out)
     state.record.opted_out = true;
-  if (reaction == error_reaction::fall_back && message.via == channel::whatsapp)
-    state.record.whatsapp_unreachable = true;
 }
 
 } // namespace

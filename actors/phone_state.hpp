@@ -26,6 +26,8 @@ struct live_verification {
   caf::actor_clock::time_point code_deadline; ///< End of the code's lifetime (actor clock).
   std::uint64_t handled_failures = 0; ///< Bit i: the failure of attempt i was acted upon.
   bool fell_back = false; ///< The automatic fallback already sent its SMS: never again.
+  std::uint64_t learned_failures = 0;   ///< Bit i: attempt i's failure was learned from.
+  std::uint64_t learned_deliveries = 0; ///< Bit i: attempt i's delivery was learned from.
 
   /// The record and attempts as the API shows them.
   verification_view view() const;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/channel_choice.hpp"
 #include "engine/code.hpp"
 #include "engine/fallback_policy.hpp"
 #include "engine/retry_policy.hpp"
@@ -12,6 +13,7 @@
 
 namespace verity {
 
+class country_channel_stats;
 class metrics;
 
 /// What the phone and message actors need to know, shared read-only by all of them.
@@ -29,6 +31,9 @@ struct verification_settings {
   std::vector<std::uint8_t> secret;           ///< Server secret: routing keys.
   std::shared_ptr<const code_hasher> hasher;  ///< Keyed with the server secret: code digests.
   metrics* recorder = nullptr;                ///< Where events are counted; null: nowhere.
+  channel_choice_rules channel_rules;         ///< How `channel: "auto"` chooses.
+  /// Per-country WhatsApp outcomes for `channel: "auto"`; null: no country rule.
+  std::shared_ptr<country_channel_stats> country_stats;
 };
 
 } // namespace verity

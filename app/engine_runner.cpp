@@ -18,6 +18,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/country_channel_stats.hpp"
 #include "actors/phone_directory.hpp"
 #include "actors/send_guard_actor.hpp"
 #include "actors/storage_actor.hpp"
@@ -124,6 +125,8 @@ verification_settings_of(const config& settings, const std::vector<std::uint8_t>
   result->whatsapp_template = whatsapp_template;
   result->secret = secret;
   result->hasher = std::make_shared<code_hasher>(std::span<const std::uint8_t>{secret});
+  result->country_stats = std::make_shared<country_channel_stats>(
+    result->channel_rules.country_window, prometheus_metrics::max_countries, &recorder);
   return result;
 }
 

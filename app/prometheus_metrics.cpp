@@ -4,6 +4,7 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -185,6 +186,16 @@ struct prometheus_metrics::impl {
         "by the send limits (send_limit).")),
       fallbacks_family(counter_family(*registry, "verity_fallbacks_total",
                                       "Fallbacks from WhatsApp to SMS, by the failure.")),
+      choices_family(counter_family(
+        *registry, "verity_channel_choices_total",
+        "First channels of verifications, by channel and reason (requested, auto_...).")),
+      country_rate_family(gauge_family(
+        *registry, "verity_country_whatsapp_delivery_rate",
+        "WhatsApp delivery rate over the channel-choice window, by country calling code.")),
+      country_time_family(gauge_family(
+        *registry, "verity_country_whatsapp_time_to_delivered_seconds",
+        "Median time from create to delivered of WhatsApp messages over the channel-choice "
+        "window, by country calling code.")),
       retries_family(counter_family(*registry, "verity_retries_total",
                                     "Create requests retried, by class.")),
       twilio_family(counter_family(*registry, "verity_twilio_requests_total",
@@ -229,6 +240,11 @@ struct prometheus_metrics::impl {
     for (auto reason : failure_statuses)
       fallbacks[static_cast<std::size_t>(reason)] =
         &fallbacks_family.Add({{"reason", std::string(to_string(reason))}});
+    for (auto via : channels)
+      for (std::size_t r = 0; r < channel_reason_count; ++r)
+        choices[index_of(via)][r] = &choices_family.Add(
+          {{"channel", std::string(to_string(via))},
+           {"reason", std::string(to_string(static_cast<channel_reason>(r)))}});
     retries = {&retries_family.Add({{"class", "transport"}}),
                &retries_family.Add({{"class", "throttled"}}),
                &retries_family.Add({{"class", "server"}})};
@@ -261,6 +277,13 @@ struct prometheus_metrics::impl {
   std::array<std::array<Counter*, 4>, channels.size()> not_sent_counters{};
   Family<Counter>& fallbacks_family;
   std::array<Counter*, delivery_status_count> fallbacks{}; ///< Failure statuses only.
+  Family<Counter>& choices_family;
+  std::array<std::array<Counter*, channel_reason_count>, channels.size()> choices{};
+  Family<Gauge>& country_rate_family;
+  Family<Gauge>& country_time_family;
+  std::mutex countries_mutex;
+  /// The gauges of each country seen, at most `max_countries` of them (bounded cardinality).
+  std::map<std::string, std::pair<Gauge*, Gauge*>> countries;
   Family<Counter>& retries_family;
   std::array<Counter*, 3> retries{}; ///< By retry_class.
   Family<Counter>& twilio_family;
@@ -326,6 +349,27 @@ void prometheus_metrics::not_sent(channel via, not_sent_reason reason) {
 void prometheus_metrics::fallback(delivery_status reason) {
   if (auto* counter = impl_->fallbacks[static_cast<std::size_t>(reason)])
     counter->Increment();
+}
+
+void prometheus_metrics::channel_chosen(channel via, channel_reason reason) {
+  impl_->choices[index_of(via)][static_cast<std::size_t>(reason)]->Increment();
+}
+
+void prometheus_metrics::country_whatsapp(const std::string& country,
+                                          const country_whatsapp_stats& stats) {
+  std::lock_guard lock{impl_->countries_mutex};
+  auto found = impl_->countries.find(country);
+  if (found == impl_->countries.end()) {
+    if (impl_->countries.size() >= max_countries)
+      return;
+    found = impl_->countries
+              .emplace(country, std::pair{&impl_->country_rate_family.Add({{"country", country}}),
+                                          &impl_->country_time_family.Add({{"country", country}})})
+              .first;
+  }
+  found->second.first->Set(stats.delivery_rate());
+  found->second.second->Set(
+    std::chrono::duration<double>(stats.median_time_to_delivered).count());
 }
 
 void prometheus_metrics::retry(retry_class kind) {

@@ -14,9 +14,13 @@ namespace verity {
 /// The `metrics` main creates and serves at /metrics. Every label combination is created up
 /// front, so recording is a lock-free atomic add on a series held by reference, histograms
 /// included (see atomic_histogram). Only bounded labels exist: channel, status, outcome,
-/// reason, class, result, error code, route.
+/// reason, class, result, error code, route, and country calling code (at most
+/// `max_countries` of them, the first seen).
 class prometheus_metrics final : public metrics {
 public:
+  /// The most countries with WhatsApp gauges.
+  static constexpr std::size_t max_countries = 64;
+
   /// Creates the registry and every series.
   prometheus_metrics();
   ~prometheus_metrics() override;
@@ -30,6 +34,9 @@ public:
   void deadline_expired(channel via) override;
   void not_sent(channel via, not_sent_reason reason) override;
   void fallback(delivery_status reason) override;
+  void channel_chosen(channel via, channel_reason reason) override;
+  void country_whatsapp(const std::string& country,
+                        const country_whatsapp_stats& stats) override;
   void retry(retry_class kind) override;
   void twilio_request(bool created, int http_status, std::uint32_t twilio_code,
                       std::chrono::steady_clock::duration elapsed) override;

@@ -59,7 +59,7 @@ storage_actor::behavior_type null_storage() {
     [](atom::lookup, const idempotency_query&) -> caf::result<idempotency_record> {
       return caf::make_error(ec::not_found);
     },
-    [](atom::phone, const std::string& phone) { return phone_record{phone, false, {}, false, {}, {}}; },
+    [](atom::phone, const std::string& phone) { return phone_record{phone, false, {}, {}, {}, {}}; },
     [](atom::stats, const stats_query& query) { return stats_report{query.days, {}, {}, {}}; },
     [](atom::stats, const phone_stats_query& query) {
       return phone_stats_report{stats_report{query.days, {}, {}, {}}, {}};

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/channel_choice.hpp"
 #include "engine/delivery_status.hpp"
 #include "engine/verification.hpp"
 
@@ -76,6 +77,14 @@ public:
 
   /// A verification fell back to SMS after a WhatsApp message ended in `reason` (a failure).
   virtual void fallback(delivery_status reason) = 0;
+
+  /// A verification's first channel was chosen: `via`, because of `reason`.
+  virtual void channel_chosen(channel via, channel_reason reason) = 0;
+
+  /// The WhatsApp record of `country` (a calling code such as "+44", at most one per country
+  /// code in use) over the channel-choice window changed to `stats`.
+  virtual void country_whatsapp(const std::string& country,
+                                const country_whatsapp_stats& stats) = 0;
 
   /// A create request is retried.
   virtual void retry(retry_class kind) = 0;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/channel_evidence.hpp"
 #include "engine/code.hpp"
 #include "engine/delivery_status.hpp"
 #include "engine/fallback_policy.hpp"
@@ -91,6 +92,7 @@ struct verification_record {
   code_digest digest{}; ///< Keyed hash of the code; the code itself is never stored.
   std::vector<message_id> messages; ///< Attempts, oldest first.
   std::string locale;
+  channel_reason why_channel = channel_reason::requested; ///< Why its first attempt's channel.
 };
 
 /// A verification with its attempts, as the API shows it.
@@ -120,7 +122,9 @@ struct phone_record {
   std::string phone;                ///< E.164.
   bool opted_out = false;           ///< Sent STOP (or Twilio said 21610).
   std::optional<timestamp> whatsapp_window_until; ///< End of the 24-hour window, if open.
-  bool whatsapp_unreachable = false; ///< WhatsApp said 63003: not a WhatsApp user.
+  /// Its latest WhatsApp outcomes, oldest first (at most `whatsapp_evidence_kept`): what
+  /// `channel: "auto"` weighs (choose_channel in engine/channel_choice.hpp).
+  std::vector<whatsapp_evidence> whatsapp_history;
   std::vector<timestamp> recent_sends; ///< Send times within the send-limit window.
   /// The verification started last for this phone: the one a code sent with only the phone
   /// (the compatibility API's verify-code) is checked against, after a restart too.

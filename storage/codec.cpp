@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "engine/channel_choice.hpp"
 #include "storage/binary.hpp"
 
 namespace verity::storage {
@@ -14,6 +15,7 @@ constexpr std::size_t preference_count = 3;           // automatic, whatsapp, sm
 constexpr std::size_t fallback_count = 3;             // manual, automatic, none
 constexpr std::size_t verification_status_count = 6;  // pending .. failed
 constexpr std::size_t not_sent_reason_count = 4;      // none .. send_limit
+constexpr std::size_t whatsapp_outcome_count = 3;     // delivered, failed, not_on_whatsapp
 
 constexpr auto max_u16 = std::numeric_limits<std::uint16_t>::max();
 constexpr auto max_u32 = std::numeric_limits<std::uint32_t>::max();
@@ -101,10 +103,24 @@ delivery_state read_delivery(byte_reader& in) {
   return state;
 }
 
+/// A phone's WhatsApp outcomes: count, then per outcome (outcome, time).
+std::vector<whatsapp_evidence> read_whatsapp_history(byte_reader& in) {
+  constexpr std::size_t min_evidence_size = 2; // outcome and a one-byte time
+  auto count = in.count(min_evidence_size, whatsapp_evidence_kept);
+  std::vector<whatsapp_evidence> history;
+  for (std::size_t i = 0; i < count && !in.failed(); ++i) {
+    whatsapp_evidence evidence;
+    evidence.outcome = in.enumerator<whatsapp_outcome>(whatsapp_outcome_count);
+    evidence.at = in.time();
+    history.push_back(evidence);
+  }
+  return history;
+}
+
 } // namespace
 
 std::string encode(const verification_record& record) {
-  auto out = versioned_writer();
+  auto out = versioned_writer(verification_format_version);
   out.id(record.id);
   out.text(record.phone);
   out.u8(byte_of(record.preference));
@@ -118,12 +134,15 @@ std::string encode(const verification_record& record) {
   for (const auto& id : record.messages)
     out.id(id);
   out.text(record.locale);
+  out.u8(byte_of(record.why_channel));
   return std::move(out).take();
 }
 
 tl::expected<verification_record, decode_error> decode_verification(std::string_view bytes) {
   byte_reader in{bytes};
-  read_version(in);
+  auto version = in.u8();
+  if (version != format_version && version != verification_format_version && !in.failed())
+    in.fail("unknown format version");
   verification_record record;
   record.id = in.id<id_kind::verification>();
   record.phone = in.text();
@@ -139,6 +158,10 @@ tl::expected<verification_record, decode_error> decode_verification(std::string_
   for (std::size_t i = 0; i < messages; ++i)
     record.messages.push_back(in.id<id_kind::message>());
   record.locale = in.text();
+  if (version == verification_format_version)
+    record.why_channel = in.enumerator<channel_reason>(channel_reason_count);
+  else
+    record.why_channel = derived_reason(record.preference);
   return in.finish(std::move(record));
 }
 
@@ -189,7 +212,11 @@ std::string encode(const phone_record& record) {
   out.flag(record.whatsapp_window_until.has_value());
   if (record.whatsapp_window_until)
     out.time(*record.whatsapp_window_until);
-  out.flag(record.whatsapp_unreachable);
+  out.varint(record.whatsapp_history.size());
+  for (const auto& evidence : record.whatsapp_history) {
+    out.u8(byte_of(evidence.outcome));
+    out.time(evidence.at);
+  }
   out.varint(record.recent_sends.size());
   for (auto at : record.recent_sends)
     out.time(at);
@@ -202,19 +229,22 @@ std::string encode(const phone_record& record) {
 tl::expected<phone_record, decode_error> decode_phone(std::string_view bytes) {
   byte_reader in{bytes};
   auto version = in.u8();
-  if (version != format_version && version != phone_format_version && !in.failed())
+  if ((version == 0 || version > phone_format_version) && !in.failed())
     in.fail("unknown format version");
   phone_record record;
   record.phone = in.text();
   record.opted_out = in.flag();
   if (in.flag())
     record.whatsapp_window_until = in.time();
-  record.whatsapp_unreachable = in.flag();
+  if (version == phone_format_version)
+    record.whatsapp_history = read_whatsapp_history(in);
+  else if (in.flag()) // the sticky "not on WhatsApp" bit of versions 1 and 2: undated
+    record.whatsapp_history.push_back({timestamp{}, whatsapp_outcome::not_on_whatsapp});
   auto sends = in.count(1, max_size);
   record.recent_sends.reserve(sends);
   for (std::size_t i = 0; i < sends; ++i)
     record.recent_sends.push_back(in.time());
-  if (version == phone_format_version && in.flag())
+  if (version >= phone_latest_format_version && in.flag())
     record.latest_verification = in.id<id_kind::verification>();
   return in.finish(std::move(record));
 }

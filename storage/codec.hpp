@@ -15,7 +15,8 @@
 /// text = varint length + bytes, id = 16 raw bytes, flag = byte 0 or 1, enums = one byte):
 /// - verification: version, id, phone, preference, fallback, status, created_at, expires_at,
 ///   wrong_checks, code flag [+ salt(16) + digest(32) when set], message count, message ids,
-///   locale. The code flag is set only while the status is `pending` or `approved`: an approved
+///   locale; format version 2 appends the channel reason (one byte; a version 1 record derives
+///   it: requested for a named channel, else auto_default_whatsapp). The code flag is set only while the status is `pending` or `approved`: an approved
 ///   code stays confirmable until its lifetime ends (check_ended in engine/verification.hpp);
 ///   the salt and digest of an expired, locked, canceled or failed verification are never
 ///   written and decode as zeros.
@@ -25,9 +26,11 @@
 ///   version 2 appends the reason it was never sent (one byte, never `none`); a message sent as
 ///   usual is still written as version 1, so a rollback to a release that reads only version 1
 ///   loses nothing but those not-sent reasons.
-/// - phone (format version 2; version 1, still read, ends after the recent sends): version,
-///   phone, opted_out, window flag [+ window end], whatsapp_unreachable, recent-send count,
-///   recent sends, latest-verification flag [+ its id].
+/// - phone (format version 3): version, phone, opted_out, window flag [+ window end], WhatsApp
+///   outcome count, per outcome (outcome, time), recent-send count, recent sends,
+///   latest-verification flag [+ its id]. Versions 1 and 2, still read, hold a "not on
+///   WhatsApp" flag instead of the outcomes (read as one such outcome at the epoch, long
+///   decayed: the phone is tried on WhatsApp again); version 1 ends after the recent sends.
 /// - history value: version, error code.
 /// - idempotency key (format version 2; version 1 held a rendered answer instead of the
 ///   verification id): version, key, fingerprint, created_at, verification id.
@@ -41,8 +44,14 @@ inline constexpr std::uint8_t format_version = 1;
 /// The format version of a message whose `not_sent` reason is set (see above).
 inline constexpr std::uint8_t message_not_sent_format_version = 2;
 
-/// The format version of phone records (their decoder also reads version 1).
-inline constexpr std::uint8_t phone_format_version = 2;
+/// The format version of phone records (their decoder also reads versions 1 and 2).
+inline constexpr std::uint8_t phone_format_version = 3;
+
+/// The first phone format version with the latest verification.
+inline constexpr std::uint8_t phone_latest_format_version = 2;
+
+/// The format version of verifications (their decoder also reads version 1).
+inline constexpr std::uint8_t verification_format_version = 2;
 
 /// The format version of idempotency keys (their decoder accepts only it).
 inline constexpr std::uint8_t idempotency_format_version = 2;

@@ -274,6 +274,8 @@ std::string verification_body(const verification_view& view) {
   out.key("channel");
   out.text(view.attempts.empty() ? to_string(first_channel(record.preference))
                                  : to_string(view.attempts.back().via));
+  out.key("channel_reason");
+  out.text(to_string(record.why_channel));
   out.key("created_at");
   out.text(format_time(record.created_at));
   out.key("delivery");

@@ -75,7 +75,7 @@ caf::behavior fake_storage(caf::event_based_actor* self, std::shared_ptr<fake_st
     },
     [data](atom::phone, const std::string& phone) {
       auto found = data->phones.find(phone);
-      return found == data->phones.end() ? phone_record{phone, false, std::nullopt, false, {}, std::nullopt}
+      return found == data->phones.end() ? phone_record{phone, false, std::nullopt, {}, {}, std::nullopt}
                                          : found->second;
     },
   };

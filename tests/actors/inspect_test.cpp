@@ -74,6 +74,7 @@ verification_view sample_view() {
   record.salt[0] = 1;
   record.digest[31] = 2;
   record.locale = "pt-BR";
+  record.why_channel = channel_reason::auto_country_whatsapp_rate;
   view.attempts.push_back(sample_message());
   record.messages.push_back(view.attempts[0].id);
   return view;
@@ -85,14 +86,17 @@ TEST(inspect, records_and_views_round_trip_every_field) {
   EXPECT_EQ(copy.verification.id, view.verification.id);
   EXPECT_EQ(copy.verification.salt, view.verification.salt);
   EXPECT_EQ(copy.verification.digest, view.verification.digest);
+  EXPECT_EQ(copy.verification.why_channel, view.verification.why_channel);
   ASSERT_EQ(copy.attempts.size(), 1u);
   EXPECT_EQ(copy.attempts[0].delivery, view.attempts[0].delivery);
   EXPECT_EQ(caf::deep_to_string(copy), caf::deep_to_string(view));
 
-  phone_record phone{"+14155552671", true, at(60), true, {at(1), at(2)},
-                     verification_id::generate(3)};
+  phone_record phone{"+14155552671", true, at(60),
+                     {{at(0), whatsapp_outcome::failed}, {at(1), whatsapp_outcome::delivered}},
+                     {at(1), at(2)}, verification_id::generate(3)};
   auto phone_copy = round_trip(phone);
   EXPECT_EQ(phone_copy.whatsapp_window_until, phone.whatsapp_window_until);
+  EXPECT_EQ(phone_copy.whatsapp_history, phone.whatsapp_history);
   EXPECT_EQ(phone_copy.recent_sends, phone.recent_sends);
   EXPECT_EQ(phone_copy.latest_verification, phone.latest_verification);
   phone.whatsapp_window_until.reset();

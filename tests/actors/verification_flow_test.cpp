@@ -114,10 +114,13 @@ TEST_F(verification_flow, automatic_fallback_on_whatsapp_failure_marks_phone) {
   callback(stored(view.attempts[0].id), ds::failed, 63003);
   ASSERT_EQ(egress_data_->requests.size(), 2u);
   EXPECT_EQ(egress_data_->requests[1].via, channel::sms);
-  EXPECT_TRUE(storage_data_->phones.at(phone_a).whatsapp_unreachable);
+  ASSERT_FALSE(storage_data_->phones.at(phone_a).whatsapp_history.empty());
+  EXPECT_EQ(storage_data_->phones.at(phone_a).whatsapp_history.back().outcome,
+            whatsapp_outcome::not_on_whatsapp);
   // The next verification for this phone goes straight to SMS.
   auto next = start(phone_a);
   EXPECT_EQ(next.attempts[0].via, channel::sms);
+  EXPECT_EQ(next.verification.why_channel, channel_reason::auto_phone_not_on_whatsapp);
 }
 
 TEST_F(verification_flow, fallback_none_sends_nothing_more) {

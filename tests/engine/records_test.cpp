@@ -17,7 +17,7 @@ write_batch valid_batch() {
   message.verification = verification.id;
   batch.verifications.push_back(verification);
   batch.messages.push_back({message, message});
-  batch.phones.push_back({verification.phone, false, std::nullopt, false, {}, std::nullopt});
+  batch.phones.push_back({verification.phone, false, std::nullopt, {}, {}, std::nullopt});
   batch.answers.push_back({"0:k1", "fingerprint", {}, verification.id});
   return batch;
 }

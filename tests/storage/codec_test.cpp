@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/channel_choice.hpp"
 #include "storage/binary.hpp"
 #include "tests/storage/storage_samples.hpp"
 
@@ -36,11 +37,30 @@ void decode_every_corruption(const std::string& bytes, Decode decode) {
 
 TEST(codec, pending_verification_round_trips_every_field) {
   auto record = samples::sample_verification(verification_status::pending, at_ms(-7), 3);
+  record.why_channel = channel_reason::auto_country_whatsapp_rate;
   auto bytes = encode(record);
-  EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), format_version);
+  EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), verification_format_version);
   auto decoded = decode_verification(bytes);
   ASSERT_TRUE(decoded) << decoded.error();
   expect_same(record, *decoded);
+}
+
+TEST(codec, version_1_verifications_still_read_and_derive_their_channel_reason) {
+  for (auto preference : {channel_preference::automatic, channel_preference::sms}) {
+    auto record = samples::sample_verification(verification_status::pending, at_ms(3), 1);
+    record.preference = preference;
+    auto bytes = encode(record);
+    bytes[0] = static_cast<char>(format_version);
+    bytes.pop_back(); // version 1 ends after the locale
+    auto decoded = decode_verification(bytes);
+    ASSERT_TRUE(decoded) << decoded.error();
+    record.why_channel = derived_reason(preference);
+    expect_same(record, *decoded);
+  }
+  auto record = samples::sample_verification(verification_status::pending, at_ms(3), 1);
+  auto bytes = encode(record);
+  bytes.back() = static_cast<char>(channel_reason_count);
+  EXPECT_FALSE(decode_verification(bytes));
 }
 
 TEST(codec, ended_verification_drops_its_code_hash_unless_approved) {
@@ -176,6 +196,38 @@ TEST(codec, version_1_phone_records_still_read) {
   EXPECT_TRUE(decoded->opted_out);
   EXPECT_EQ(decoded->recent_sends.size(), 1U);
   EXPECT_FALSE(decoded->latest_verification.has_value());
+  EXPECT_TRUE(decoded->whatsapp_history.empty());
+}
+
+TEST(codec, version_2_phone_records_read_their_whatsapp_flag_as_long_decayed_evidence) {
+  byte_writer out;
+  out.u8(phone_latest_format_version);
+  out.text("+15005550006");
+  out.flag(false); // not opted out
+  out.flag(false); // no window
+  out.flag(true);  // WhatsApp said not a user, once, at a time not kept
+  out.varint(0);
+  out.flag(false); // no latest verification
+  auto decoded = decode_phone(std::move(out).take());
+  ASSERT_TRUE(decoded) << decoded.error();
+  std::vector<whatsapp_evidence> expected{{timestamp{}, whatsapp_outcome::not_on_whatsapp}};
+  EXPECT_EQ(decoded->whatsapp_history, expected);
+}
+
+TEST(codec, phone_records_keep_at_most_the_newest_whatsapp_outcomes) {
+  byte_writer out;
+  out.u8(phone_format_version);
+  out.text("+15005550006");
+  out.flag(false);
+  out.flag(false);
+  out.varint(whatsapp_evidence_kept + 1);
+  for (std::size_t i = 0; i <= whatsapp_evidence_kept; ++i) {
+    out.u8(0);
+    out.time(at_ms(0));
+  }
+  out.varint(0);
+  out.flag(false);
+  EXPECT_FALSE(decode_phone(std::move(out).take()));
 }
 
 TEST(codec, history_value_round_trips) {
@@ -218,7 +270,7 @@ TEST(codec, truncated_input_is_refused_at_every_length) {
 
 TEST(codec, unknown_version_and_trailing_bytes_are_refused) {
   auto bytes = encode(samples::sample_phone("+15005550006"));
-  for (int version : {0, 3, 0xff}) {
+  for (int version : {0, phone_format_version + 1, 0xff}) {
     auto other = bytes;
     other[0] = static_cast<char>(version);
     auto decoded = decode_phone(other);

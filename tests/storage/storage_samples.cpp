@@ -48,6 +48,7 @@ verification_record sample_verification(verification_status status, timestamp cr
   for (std::size_t i = 0; i < messages; ++i)
     record.messages.push_back(message_id::generate());
   record.locale = "pt-BR";
+  record.why_channel = channel_reason::requested;
   return record;
 }
 
@@ -74,7 +75,8 @@ phone_record sample_phone(std::string phone) {
   record.phone = std::move(phone);
   record.opted_out = true;
   record.whatsapp_window_until = at_ms(86'400'000);
-  record.whatsapp_unreachable = true;
+  record.whatsapp_history = {{at_ms(-9), whatsapp_outcome::failed},
+                             {at_ms(10), whatsapp_outcome::not_on_whatsapp}};
   record.recent_sends = {at_ms(-5), at_ms(0), at_ms(70'000)};
   verification_id::bytes_type latest{};
   latest.fill(0x0b);
@@ -95,6 +97,7 @@ void expect_same(const verification_record& expected, const verification_record&
   EXPECT_EQ(actual.digest, expected.digest);
   EXPECT_EQ(actual.messages, expected.messages);
   EXPECT_EQ(actual.locale, expected.locale);
+  EXPECT_EQ(actual.why_channel, expected.why_channel);
 }
 
 void expect_same(const message_record& expected, const message_record& actual) {
@@ -114,7 +117,7 @@ void expect_same(const phone_record& expected, const phone_record& actual) {
   EXPECT_EQ(actual.phone, expected.phone);
   EXPECT_EQ(actual.opted_out, expected.opted_out);
   EXPECT_EQ(actual.whatsapp_window_until, expected.whatsapp_window_until);
-  EXPECT_EQ(actual.whatsapp_unreachable, expected.whatsapp_unreachable);
+  EXPECT_EQ(actual.whatsapp_history, expected.whatsapp_history);
   EXPECT_EQ(actual.recent_sends, expected.recent_sends);
   EXPECT_EQ(actual.latest_verification, expected.latest_verification);
 }

@@ -96,10 +96,12 @@ TEST(json_views_test, verification_shows_the_latest_attempt) {
   auto second = sample_message();
   second.create_error = 21611;
   view.attempts = {first, second};
+  view.verification.why_channel = channel_reason::auto_phone_whatsapp_failures;
   auto body = nlohmann::json::parse(verification_body(view));
   EXPECT_EQ(body["to"], "+1******0123");
   EXPECT_EQ(body["status"], "approved");
   EXPECT_EQ(body["channel"], "sms");
+  EXPECT_EQ(body["channel_reason"], "auto_phone_whatsapp_failures");
   EXPECT_EQ(body["expires_at"], "2026-01-01T00:15:00.000Z");
   EXPECT_EQ(body["delivery"]["state"], "sending");
   EXPECT_EQ(body["delivery"]["channel"], "sms");

@@ -139,6 +139,7 @@ json reference_json(const verification_view& view) {
     {"status", to_string(record.status)},
     {"channel", view.attempts.empty() ? to_string(first_channel(record.preference))
                                       : to_string(view.attempts.back().via)},
+    {"channel_reason", to_string(record.why_channel)},
     {"fallback", to_string(record.fallback)},
     {"created_at", format_time(record.created_at)},
     {"expires_at", format_time(record.expires_at)},
@@ -182,6 +183,7 @@ public:
     record.preference = static_cast<channel_preference>(below(3));
     record.fallback = static_cast<fallback_policy>(below(3));
     record.status = static_cast<verification_status>(below(6));
+    record.why_channel = static_cast<channel_reason>(below(channel_reason_count));
     record.created_at = time();
     record.expires_at = time();
     for (auto n = below(4); n > 0; --n)
