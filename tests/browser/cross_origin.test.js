@@ -12,11 +12,10 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./support/chromium');
 const { Webhook } = require('standardwebhooks');
 const { startSimulator, startVerity } = require('./support/verity');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TEST_TIMEOUT_MS = 90_000;
 const STEP_TIMEOUT_MS = 20_000;
 const API_KEY = 'cross-origin-key-0123456789abcdef';
@@ -31,13 +30,7 @@ const PAGE_FILES = {
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: STEP_TIMEOUT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-      '--disable-background-networking'],
-  });
+  browser = await launchChromium(STEP_TIMEOUT_MS);
 });
 
 after(async () => {

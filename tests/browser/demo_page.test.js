@@ -8,10 +8,9 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./support/chromium');
 const { buildDir, startVerity } = require('./support/verity');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(buildDir, 'browser-artifacts');
 const TEST_TIMEOUT_MS = 90_000;
 const STEP_TIMEOUT_MS = 20_000;
@@ -25,13 +24,7 @@ let browser;
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: STEP_TIMEOUT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-      '--disable-background-networking'],
-  });
+  browser = await launchChromium(STEP_TIMEOUT_MS);
 });
 
 after(async () => {
