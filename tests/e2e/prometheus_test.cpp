@@ -1,6 +1,6 @@
 // Starts the real `verity` binary against a Twilio simulator run by the test (so the test can
 // read the codes it sends) and a real `prometheus` scraping it, drives traffic through every
-// simulator outcome, then evaluates every panel query of dashboards/verity.json and every alert
+// simulator outcome, then evaluates every panel query of dashboards/*.json and every alert
 // expression of dashboards/alerts.yml: a dashboard query that returns nothing is a bug.
 
 #include <algorithm>
@@ -85,12 +85,21 @@ std::string concrete(std::string query) {
   return query;
 }
 
-/// Every query of every panel of a Grafana dashboard, with its panel's title.
-std::vector<std::pair<std::string, std::string>> panel_queries(const json& dashboard) {
+/// Every query of every panel of every Grafana dashboard (*.json) in `directory`, with its
+/// file and panel's title.
+std::vector<std::pair<std::string, std::string>> panel_queries(
+  const std::filesystem::path& directory) {
   std::vector<std::pair<std::string, std::string>> queries;
-  for (const auto& panel : dashboard.at("panels"))
-    for (const auto& target : panel.value("targets", json::array()))
-      queries.emplace_back(panel.at("title"), target.at("expr"));
+  for (const auto& entry : std::filesystem::directory_iterator{directory}) {
+    if (entry.path().extension() != ".json")
+      continue;
+    auto dashboard = json::parse(read_file(entry.path()));
+    for (const auto& panel : dashboard.at("panels"))
+      for (const auto& target : panel.value("targets", json::array()))
+        queries.emplace_back(entry.path().filename().string() + ": "
+                               + panel.at("title").get<std::string>(),
+                             target.at("expr"));
+  }
   return queries;
 }
 
@@ -266,7 +275,7 @@ TEST_F(prometheus_test, every_dashboard_query_and_alert_returns_data) {
     scraped.push_back(series + " > 0");
   wait_for_data(prometheus, scraped, 10s);
 
-  auto queries = panel_queries(json::parse(read_file(dashboards / "verity.json")));
+  auto queries = panel_queries(dashboards);
   ASSERT_GE(queries.size(), 20U);
   for (const auto& [title, query] : queries) {
     auto data = prometheus.query(concrete(query));
