@@ -131,4 +131,4 @@ async function startSimulator() {
   return { address, verityEnv, latestCode, stop: () => stopChild(child) };
 }
 
-module.exports = { buildDir, startSimulator, startVerity };
+module.exports = { buildDir, startSimulator, startVerity, stopChild };
