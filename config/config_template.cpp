@@ -18,8 +18,8 @@ constexpr std::string_view header =
   "# The systemd unit sets VERITY_DATA_DIR=/var/lib/verity.\n"
   "#\n"
   "# A secret may instead be read from a file: `<key>_file = \"/path\"` (e.g.\n"
-  "# twilio.auth_token_file), or the environment's <NAME>_FILE. Keep secrets out of this file,\n"
-  "# which every member of the verity group may read.\n";
+  "# twilio.auth_token_file), or the environment's <NAME>_FILE. Keep secrets out of this file:\n"
+  "# it is installed world-readable.\n";
 
 /// The placeholder in a derived default, replaced by the listen address's default.
 constexpr std::string_view listen_placeholder = "<listen>";
