@@ -13,6 +13,9 @@ unit=/lib/systemd/system/verity.service
 api_key=pkg-test-key-0123456789abcdef
 rotated_key=pkg-test-key-rotated-0123456789
 
+# curl, silent and bounded: no request of this test may hang it.
+http() { curl -s --max-time 15 "$@"; }
+
 fail() {
   echo "package_test: FAIL: $*" >&2
   exit 1
@@ -41,6 +44,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
 # --- Build and lint -----------------------------------------------------------------------------
 version=$("$build_dir/verity" --version | grep -o '[0-9][0-9.]*' | head -1)
@@ -48,19 +52,19 @@ arch=$(dpkg --print-architecture)
 deb="$build_dir/verity_${version}_${arch}.deb"
 rm -f "$build_dir"/verity_*.deb
 step "cpack -> $(basename "$deb")"
-(cd "$build_dir" && cpack -G DEB >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+(cd "$build_dir" && timeout 600 cpack -G DEB >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
 [ -f "$deb" ] || fail "cpack made no $deb: $(ls "$build_dir"/*.deb 2>/dev/null)"
 
 step "lintian (errors fail)"
 lint_status=0
-lintian --fail-on error "$deb" >"$work/lintian.log" 2>&1 || lint_status=$?
+timeout 300 lintian --fail-on error "$deb" >"$work/lintian.log" 2>&1 || lint_status=$?
 grep -v 'running with root privileges' "$work/lintian.log" || true
 [ "$lint_status" -eq 0 ] || fail "lintian found errors"
 
 # --- Install ------------------------------------------------------------------------------------
 step "dpkg -i"
 installed=true
-dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+timeout 300 dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
 
 expected_files=(
   /usr/bin/verity /usr/bin/verity-twilio-sim /etc/verity/verity.toml "$unit"
@@ -150,24 +154,31 @@ listening_port() {
 # Waits (at most 30 s) until GET $1 answers 200.
 wait_for_200() {
   for _ in $(seq 300); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1")" = 200 ] && return 0
+    [ "$(http -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
     sleep 0.1
   done
   fail "GET $1 did not answer 200 within 30 s"
 }
 
-# Sends SIGTERM to `pid` and waits at most the unit's TimeoutStopSec for exit status 0.
-stop_cleanly() {
-  kill -TERM "$pid"
-  for _ in $(seq $((timeout_stop * 10))); do
+# Waits at most $2 s for `pid` ($1 names it) to exit; returns its exit status.
+wait_for_exit() {
+  for _ in $(seq $(($2 * 10))); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    fail "$1 still runs ${timeout_stop} s after SIGTERM"
+    fail "$1 still runs after $2 s"
   fi
   local status=0
   wait "$pid" || status=$?
+  return "$status"
+}
+
+# Sends SIGTERM to `pid` and waits at most the unit's TimeoutStopSec for exit status 0.
+stop_cleanly() {
+  kill -TERM "$pid"
+  local status=0
+  wait_for_exit "$1 (SIGTERM)" "$timeout_stop" || status=$?
   [ "$status" -eq 0 ] || { cat "$work/$1.log"; fail "$1 exited with $status after SIGTERM"; }
   grep -q 'verity stopped' "$work/$1.log" || fail "$1 did not log its clean stop"
 }
@@ -180,18 +191,18 @@ port=$(listening_port service)
 base="http://127.0.0.1:$port"
 wait_for_200 "$base/healthz"
 wait_for_200 "$base/readyz"
-curl -s "$base/readyz" | jq -e '.ready == true and .twilio == "simulator"' >/dev/null \
-  || fail "readyz: $(curl -s "$base/readyz")"
+http "$base/readyz" | jq -e '.ready == true and .twilio == "simulator"' >/dev/null \
+  || fail "readyz: $(http "$base/readyz")"
 
 step "API smoke on $base"
 auth=(-H "Authorization: Bearer $api_key")
-created=$(curl -s -w '\n%{http_code}' -X POST "$base/v1/verifications" "${auth[@]}" \
+created=$(http -w '\n%{http_code}' -X POST "$base/v1/verifications" "${auth[@]}" \
   -H 'Content-Type: application/json' -d '{"to": "+1 201 555 0123"}')
 [ "$(tail -1 <<<"$created")" = 201 ] || fail "create: $created"
 id=$(head -1 <<<"$created" | jq -r .id)
 state=""
 for _ in $(seq 10); do
-  state=$(curl -s --max-time 10 "$base/v1/verifications/$id?wait=3&seen=${state:-sending}" \
+  state=$(http "$base/v1/verifications/$id?wait=3&seen=${state:-sending}" \
     "${auth[@]}" | jq -r .delivery.state)
   [[ $state == delivered || $state == read ]] && break
 done
@@ -206,13 +217,13 @@ echo "$rotated_key" >"$keys_file"
 kill -HUP "$pid"
 code=""
 for _ in $(seq 100); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/verifications/$id" \
+  code=$(http -o /dev/null -w '%{http_code}' "$base/v1/verifications/$id" \
     -H "Authorization: Bearer $rotated_key")
   [ "$code" = 200 ] && break
   sleep 0.1
 done
 [ "$code" = 200 ] || fail "the rotated key is refused ($code) after SIGHUP"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/verifications/$id" "${auth[@]}")
+code=$(http -o /dev/null -w '%{http_code}' "$base/v1/verifications/$id" "${auth[@]}")
 [ "$code" = 401 ] || fail "the old key still answers $code after SIGHUP"
 
 step "SIGTERM stops it cleanly"
@@ -223,7 +234,8 @@ entrypoint=/usr/share/verity/entrypoint.sh
 step "entry point: defaults"
 env_vars=(VERITY_TWILIO=simulator)
 start_as_service entrypoint-config "$entrypoint" check-config
-wait "$pid" || fail "entrypoint check-config: $(cat "$work/entrypoint-config.log")"
+wait_for_exit "entrypoint check-config" 30 \
+  || fail "entrypoint check-config: $(cat "$work/entrypoint-config.log")"
 for expected in 'VERITY_LISTEN *= 0.0.0.0:8080 ' 'VERITY_DATA_DIR *= /var/lib/verity ' \
   'VERITY_TWILIO *= simulator '; do
   grep -q "^$expected" "$work/entrypoint-config.log" \
@@ -270,7 +282,7 @@ step "$exposure"
 
 # --- Purge --------------------------------------------------------------------------------------
 step "dpkg --purge"
-dpkg --purge verity >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg --purge"; }
+timeout 300 dpkg --purge verity >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg --purge"; }
 installed=false
 for file in "${listed[@]}"; do
   [ -d "$file" ] || [ ! -e "$file" ] || fail "$file is still there after purge"
