@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds with warnings as errors, runs every
-# test through CTest and the demo page's browser tests (tests/browser/) in Chromium; then the same
+# test through CTest and the demo page's browser tests (tests/browser/) in Chromium; then builds,
+# installs, runs and purges the Debian package (scripts/package_test.sh, as root); then the same
 # CTest suite under ASan + UBSan (scripts/sanitize.sh) and a short run of every fuzz target
 # (scripts/fuzz.sh, VERITY_FUZZ_SECONDS each, default 30, from a fixed seed, VERITY_FUZZ_SEED,
 # default 1: a test command that fails must fail again on the same commit; exploring new inputs
@@ -26,6 +27,10 @@ ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeou
   VERITY_BUILD_DIR="$build_dir" npm test
 )
 report_duration "build, suite and browser tests" "$started"
+
+started=$SECONDS
+bash "$root/scripts/package_test.sh"
+report_duration "Debian package test" "$started"
 
 started=$SECONDS
 bash "$root/scripts/sanitize.sh" asan
