@@ -162,6 +162,7 @@ TEST(provisioning_test, compose_runs_verity_prometheus_and_grafana_on_loopback_p
   auto context = normal(dashboards_dir / verity["build"]["context"].as<std::string>());
   EXPECT_TRUE(fs::exists(context / "CMakeLists.txt")) << "the image builds from the repository";
   EXPECT_EQ(verity["build"]["dockerfile"].as<std::string>(), "packaging/Containerfile");
+  EXPECT_TRUE(fs::exists(context / "packaging/Containerfile"));
   EXPECT_EQ(verity["environment"]["VERITY_TWILIO"].as<std::string>(), "simulator");
   EXPECT_EQ(published_ports(verity), std::set<std::string>{verity_port(services)});
 
