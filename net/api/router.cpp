@@ -116,6 +116,14 @@ responder router::recorded(const metrics::route_series* series, responder respon
   };
 }
 
+std::vector<router::route_key> router::registered() const {
+  std::vector<route_key> keys;
+  keys.reserve(routes_.size());
+  for (const auto& added : routes_)
+    keys.push_back({added.method, added.text});
+  return keys;
+}
+
 void router::allow_cors(std::string prefix, std::shared_ptr<const cors_policy> policy) {
   cors_.emplace_back(std::move(prefix), std::move(policy));
 }

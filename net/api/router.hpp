@@ -39,6 +39,12 @@ public:
   /// Handles one routed request; answers through the responder.
   using route_handler = std::function<void(const http_request&, responder)>;
 
+  /// One registered route, as added: its method and its pattern ("/v1/verifications/{id}").
+  struct route_key {
+    std::string method;
+    std::string pattern;
+  };
+
   /// A router that records into `recorder` when it is not null (it must outlive the router).
   explicit router(metrics* recorder = nullptr);
 
@@ -52,6 +58,9 @@ public:
 
   /// Believes the forwarding headers of requests whose socket address is in `proxies`.
   void trust_proxies(std::vector<ip_network> proxies);
+
+  /// Every route added so far, in the order added (for checking the API's description).
+  [[nodiscard]] std::vector<route_key> registered() const;
 
   /// Runs the handler of the best route for `request` (with its path parameters set), or
   /// answers 404/405, or a CORS preflight.
