@@ -1,7 +1,11 @@
-# Writes a C++ source holding every file of INPUT_DIR as bytes, for the function FUNCTION in
-# namespace verity::net (declared in net/api/static_assets.hpp). Run with cmake -P at build time:
+# Writes a C++ source holding every file of INPUT_DIR as bytes (or only those matching the glob
+# PATTERN, default "*"), for the function FUNCTION in namespace verity::net (declared in
+# net/api/static_assets.hpp). Run with cmake -P at build time:
 #   cmake -DINPUT_DIR=web/demo -DOUTPUT=demo_assets.cpp -DFUNCTION=demo_assets -P embed_files.cmake
-file(GLOB names RELATIVE "${INPUT_DIR}" "${INPUT_DIR}/*")
+if(NOT DEFINED PATTERN)
+  set(PATTERN "*")
+endif()
+file(GLOB names RELATIVE "${INPUT_DIR}" "${INPUT_DIR}/${PATTERN}")
 list(SORT names)
 set(arrays "")
 set(entries "")

@@ -7,6 +7,7 @@
 #include "net/api/context.hpp"
 #include "net/api/cors_policy.hpp"
 #include "net/api/demo_routes.hpp"
+#include "net/api/openapi_route.hpp"
 #include "net/api/report_routes.hpp"
 #include "net/api/v1_routes.hpp"
 #include "net/api/webhook_routes.hpp"
@@ -42,6 +43,7 @@ void add_api_routes(router& routes, const api_context& context) {
                      settings.code_ttl, context.compat_hook});
   add_webhook_routes(routes, engine,
                      {settings.public_url, secrets, context.recorder});
+  add_openapi_route(routes);
   if (settings.demo_enabled())
     add_demo_routes(routes, engine,
                     {settings.ip_limit, limits.idempotency_capacity, limits.idempotency_ttl,

@@ -14,4 +14,7 @@ struct static_asset {
 /// The demo page's files (web/demo/), embedded at build time.
 std::span<const static_asset> demo_assets();
 
+/// The API's OpenAPI document (docs/openapi.json, one file), embedded at build time.
+std::span<const static_asset> openapi_assets();
+
 } // namespace verity::net
