@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds with warnings as errors, runs every
-# test through CTest and the demo page's browser tests (tests/browser/) in Chromium; then builds,
-# installs, runs and purges the Debian package (scripts/package_test.sh, as root); then the same
-# CTest suite under ASan + UBSan (scripts/sanitize.sh) and a short run of every fuzz target
+# test through CTest, the demo page's browser tests (tests/browser/) in Chromium and the OpenAPI
+# document's tests (tests/openapi/: the document, the real answers and a generated client); then
+# builds, installs, runs and purges the Debian package (scripts/package_test.sh, as root); then
+# the same CTest suite under ASan + UBSan (scripts/sanitize.sh) and a short run of every fuzz target
 # (scripts/fuzz.sh, VERITY_FUZZ_SECONDS each, default 30, from a fixed seed, VERITY_FUZZ_SEED,
 # default 1: a test command that fails must fail again on the same commit; exploring new inputs
 # is what scripts/fuzz.sh run alone is for).
@@ -26,7 +27,12 @@ ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeou
   npm ci --no-audit --no-fund --prefer-offline
   VERITY_BUILD_DIR="$build_dir" npm test
 )
-report_duration "build, suite and browser tests" "$started"
+(
+  cd "$root/tests/openapi"
+  npm ci --no-audit --no-fund --prefer-offline
+  VERITY_BUILD_DIR="$build_dir" npm test
+)
+report_duration "build, suite, browser and OpenAPI tests" "$started"
 
 started=$SECONDS
 bash "$root/scripts/package_test.sh"
