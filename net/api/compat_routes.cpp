@@ -1,6 +1,7 @@
 #include "net/api/compat_routes.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -194,6 +195,15 @@ bool seed_failed(delivery_status status) {
   return status == delivery_status::failed || status == delivery_status::undelivered;
 }
 
+/// The seed page's error code for a message withdrawn before Twilio had it:
+/// "NOT_SENT_SENDER_RATE", "NOT_SENT_EGRESS_BUSY" or "NOT_SENT_SEND_LIMIT".
+std::string not_sent_error_code(not_sent_reason reason) {
+  std::string code{"NOT_SENT_"};
+  for (char c : to_string(reason))
+    code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return code;
+}
+
 /// The seed's delivery status of one message; a message past its deadline reads
 /// `status: "timed_out"` and stays pending.
 json delivery_status_json(const message_record& message, const std::string& sid) {
@@ -203,8 +213,7 @@ json delivery_status_json(const message_record& message, const std::string& sid)
   auto at = message.delivery.first_seen(current);
   auto error_code = code != 0 ? json(code) : json(nullptr);
   if (message.not_sent != not_sent_reason::none) { // no Twilio code: Twilio never had it
-    error_code = message.not_sent == not_sent_reason::sender_rate ? "NOT_SENT_SENDER_RATE"
-                                                                   : "NOT_SENT_EGRESS_BUSY";
+    error_code = not_sent_error_code(message.not_sent);
     description = describe_not_sent(message.not_sent);
   }
   return {{"ok", true},

@@ -265,6 +265,23 @@ TEST_F(compat_routes_test, delivery_status_says_a_message_held_past_its_deadline
   EXPECT_NE(body["errorMessage"].get<std::string>().find("Not sent"), std::string::npos);
 }
 
+TEST_F(compat_routes_test, delivery_status_names_each_reason_a_message_was_not_sent) {
+  for (auto [reason, expected] : {std::pair{not_sent_reason::egress_busy, "NOT_SENT_EGRESS_BUSY"},
+                                  std::pair{not_sent_reason::send_limit, "NOT_SENT_SEND_LIMIT"}}) {
+    auto view = make_view(phone, delivery_status::timed_out);
+    auto message = view.attempts[0];
+    message.not_sent = reason;
+    engine->load_message.answer_with([message](const message_id& id) {
+      return id == message.id ? answer(message) : fail<message_record>(ec::not_found);
+    });
+    view.attempts[0] = message;
+    engine->get.answer_with([view](const verification_query&) { return answer(view); });
+    auto status = call("GET", "/api/referrals/delivery-status/" + message.id.to_string());
+    ASSERT_EQ(status.status, 200) << status.body;
+    EXPECT_EQ(json_of(status)["errorCode"], expected);
+  }
+}
+
 TEST_F(compat_routes_test, delivery_status_finds_a_message_the_index_never_held) {
   // As after a restart: no send went through this process, the message is only in storage.
   auto view = make_view(phone, delivery_status::delivered, sid);
