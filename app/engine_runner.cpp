@@ -24,6 +24,7 @@
 #include "actors/storage_actor.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
+#include "app/listeners.hpp"
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
 #include "engine/clock.hpp"
@@ -32,13 +33,11 @@
 #include "net/api/context.hpp"
 #include "net/api/health_routes.hpp"
 #include "net/api/metrics_route.hpp"
-#include "net/api/mode_header.hpp"
 #include "net/api/readiness.hpp"
 #include "net/api/router.hpp"
 #include "net/api/routes.hpp"
 #include "net/api/secret_store.hpp"
 #include "net/api/verified_hook.hpp"
-#include "net/http/server.hpp"
 #include "net/twilio/egress_health.hpp"
 #include "storage/rocksdb_backend.hpp"
 #include "storage/server_secret.hpp"
@@ -61,13 +60,6 @@ void log_startup(const config& settings) {
                settings.shards, settings.worker_threads());
   for (const auto& warning : config_warnings(settings))
     spdlog::warn("{}", warning);
-}
-
-net::http_server_limits server_limits(const config& settings) {
-  net::http_server_limits limits;
-  limits.max_body = settings.max_body;
-  limits.header_timeout = settings.header_timeout;
-  return limits;
 }
 
 storage::rocksdb_options storage_options_of(const config& settings) {
@@ -227,8 +219,8 @@ void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_wor
   });
 }
 
-/// Stops `io` once the server has no open connection left, or the drain limit passed.
-void drain_then_stop(asio::io_context& io, net::http_server& server,
+/// Stops `io` once the listeners have no open connection left, or the drain limit passed.
+void drain_then_stop(asio::io_context& io, listeners& server,
                      std::shared_ptr<asio::steady_timer> timer,
                      std::chrono::steady_clock::time_point deadline) {
   if (server.active_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
@@ -279,15 +271,12 @@ int run_engine(const config& settings, const config_loader& reload) {
 
   std::atomic<bool> stopping{false};
   std::atomic<bool> recovered_all{false};
-  net::router routes{&recorder};
-  net::twilio_mode_stamp stamped_routes{routes, to_string(settings.twilio.mode)};
-  std::optional<net::http_server> server;
+  std::optional<listeners> server;
   std::optional<egress_stack> egress;
   try {
-    server.emplace(io, settings.listen.host, settings.listen.port, stamped_routes,
-                   server_limits(settings));
-    egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system,
-                   &recorder);
+    server.emplace(io, settings, &recorder);
+    egress.emplace(settings, callback_base_url(settings, server->public_port()), io,
+                   actor_system, &recorder);
   } catch (const std::exception& error) {
     spdlog::error("HTTP server failed to start: {}", error.what());
     return 1;
@@ -312,21 +301,26 @@ int run_engine(const config& settings, const config_loader& reload) {
   resume(shards, *secret, std::move(recovered->in_flight));
   recovered_all = true;
 
-  net::add_metrics_route(routes, recorder);
+  net::add_metrics_route(server->metrics_routes(), recorder);
   auto api_settings = settings;
-  api_settings.public_url = callback_base_url(settings, server->port());
+  api_settings.public_url = callback_base_url(settings, server->public_port());
   api_settings.twilio.auth_token = egress->auth_token();
   net::api_limits api_limits;
   api_limits.max_in_flight = settings.max_in_flight;
   auto secrets = std::make_shared<net::secret_store>(net::rotating_secrets_of(api_settings));
   net::api_context api{actor_system, api_settings, shards, storage, *secret, api_limits,
                        &recorder, egress->inbox(), secrets, compat_hook_of(settings, io)};
-  net::add_health_routes(routes, readiness_of(settings, std::make_shared<net::actor_gateway>(api),
-                                              egress->health(), recovered_all, stopping));
-  net::add_api_routes(routes, api);
+  auto checks = readiness_of(settings, std::make_shared<net::actor_gateway>(api), egress->health(),
+                             recovered_all, stopping);
+  net::add_health_routes(server->public_routes(), checks);
+  net::add_api_routes(server->public_routes(), api);
+  if (auto* admin = server->admin_routes())
+    net::add_health_routes(*admin, checks);
   server->start();
-  auto address = endpoint{settings.listen.host, server->port()}.to_string();
+  auto address = server->public_address();
   spdlog::info("verity listening on http://{}", address);
+  if (auto admin = server->admin_address())
+    spdlog::info("verity admin listening on http://{} (/metrics, /healthz, /readyz)", *admin);
   if (settings.demo_enabled())
     spdlog::info("demo page at http://{}/demo/{}", address,
                  settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"

@@ -31,6 +31,16 @@ tl::expected<std::string, std::string> any_text(std::string_view text) {
   return std::string{text};
 }
 
+/// A listen address, or nothing for "".
+tl::expected<std::optional<endpoint>, std::string> optional_endpoint(std::string_view text) {
+  if (text.empty())
+    return std::optional<endpoint>{};
+  auto parsed = parse_endpoint(text);
+  if (!parsed)
+    return tl::unexpected(std::move(parsed.error()));
+  return std::optional<endpoint>{std::move(*parsed)};
+}
+
 /// An http or https URL kept exactly as written (its path is the platform's), or "" for none.
 tl::expected<std::string, std::string> optional_url(std::string_view text) {
   if (text.empty())
@@ -86,6 +96,7 @@ tl::expected<std::optional<bool>, std::string> auto_or_bool(std::string_view tex
 tl::expected<void, std::string> assign(config& c, key_id id, std::string_view text) {
   switch (id) {
     case key_id::listen: return store(c.listen, parse_endpoint(text));
+    case key_id::admin_listen: return store(c.admin_listen, optional_endpoint(text));
     case key_id::data_dir: return store(c.data_dir, parse_directory(text));
     case key_id::public_url: return store(c.public_url, parse_http_url(text));
     case key_id::api_keys: return store(c.api_keys, parse_api_keys(text));
@@ -148,6 +159,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
 std::string show(const config& c, key_id id) {
   switch (id) {
     case key_id::listen: return c.listen.to_string();
+    case key_id::admin_listen: return c.admin_listen ? c.admin_listen->to_string() : "";
     case key_id::data_dir: return c.data_dir.string();
     case key_id::public_url: return c.public_url;
     case key_id::api_keys: return join_api_keys(c.api_keys);

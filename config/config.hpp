@@ -54,6 +54,7 @@ struct value_origin {
 /// comments give each key's environment name.
 struct config {
   endpoint listen;                           ///< VERITY_LISTEN
+  std::optional<endpoint> admin_listen;      ///< VERITY_ADMIN_LISTEN; unset: none
   std::filesystem::path data_dir;            ///< VERITY_DATA_DIR
   std::string public_url;                    ///< VERITY_PUBLIC_URL, no trailing '/'
   std::vector<std::string> api_keys;         ///< VERITY_API_KEYS; empty: /v1 refuses all

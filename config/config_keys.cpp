@@ -11,6 +11,9 @@ namespace {
 constexpr std::array<config_key, key_count> keys{{
   {key_id::listen, "VERITY_LISTEN", "listen", "127.0.0.1:8080",
    "HTTP listen address host:port (IPv6 as [::1]:8080; port 0 = any free port)", false, ""},
+  {key_id::admin_listen, "VERITY_ADMIN_LISTEN", "admin.listen", "",
+   "admin listen address host:port serving /metrics, /healthz and /readyz (/metrics then leaves "
+   "VERITY_LISTEN; unset: no admin listener)", false, ""},
   {key_id::data_dir, "VERITY_DATA_DIR", "data.dir", "./data",
    "RocksDB directory", false, ""},
   {key_id::public_url, "VERITY_PUBLIC_URL", "public.url", "http://<listen>",

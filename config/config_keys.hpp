@@ -12,6 +12,7 @@ namespace verity {
 /// Every configuration key, in the order of the table (and of check-config's output).
 enum class key_id {
   listen,
+  admin_listen,
   data_dir,
   public_url,
   api_keys,

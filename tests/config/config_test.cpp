@@ -69,7 +69,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 44U);
+  EXPECT_EQ(config_keys().size(), 45U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -224,6 +224,7 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_LISTEN", "8080", ""}, {"VERITY_LISTEN", ":8080", ""},
     {"VERITY_LISTEN", "::1:8080", ""}, {"VERITY_LISTEN", "[::1]", ""},
     {"VERITY_LISTEN", "localhost:65536", ""}, {"VERITY_LISTEN", "[]:80", ""},
+    {"VERITY_ADMIN_LISTEN", "9090", ""}, {"VERITY_ADMIN_LISTEN", "[::1]", ""},
     {"VERITY_PUBLIC_URL", "ftp://x.example", ""}, {"VERITY_PUBLIC_URL", "x.example", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/?a=1", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/#top", ""},
@@ -308,6 +309,17 @@ TEST_F(config_test, valid_values_are_normalized) {
   EXPECT_FALSE(c.sync);
   EXPECT_EQ(c.worker_threads(), 3U);
   EXPECT_EQ(c.code_secret, "0123456789abcdef");
+}
+
+TEST_F(config_test, the_admin_listener_is_off_unless_an_address_is_given) {
+  EXPECT_FALSE(loaded().admin_listen);
+  env_ = {{"VERITY_ADMIN_LISTEN", "[::1]:0"}};
+  auto c = loaded();
+  ASSERT_TRUE(c.admin_listen);
+  EXPECT_EQ(c.admin_listen->to_string(), "[::1]:0");
+  EXPECT_NE(describe_effective(c).find("= [::1]:0 (environment VERITY_ADMIN_LISTEN)"),
+            std::string::npos)
+    << describe_effective(c);
 }
 
 TEST_F(config_test, cors_origins_take_the_form_browsers_send) {
