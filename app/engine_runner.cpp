@@ -11,7 +11,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -24,6 +23,7 @@
 #include "actors/storage_actor.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
+#include "app/graceful_stop.hpp"
 #include "app/listeners.hpp"
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
@@ -48,10 +48,6 @@ namespace verity {
 namespace {
 
 namespace asio = boost::asio;
-using namespace std::chrono_literals;
-
-/// Longest a shutdown waits for open connections to finish their requests.
-constexpr auto drain_limit = 5s;
 
 /// Says, once at start, the decisions an operator must know about.
 void log_startup(const config& settings) {
@@ -219,20 +215,6 @@ void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_wor
   });
 }
 
-/// Stops `io` once the listeners have no open connection left, or the drain limit passed.
-void drain_then_stop(asio::io_context& io, listeners& server,
-                     std::shared_ptr<asio::steady_timer> timer,
-                     std::chrono::steady_clock::time_point deadline) {
-  if (server.active_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    io.stop();
-    return;
-  }
-  timer->expires_after(20ms);
-  timer->async_wait([&io, &server, timer, deadline](const std::error_code&) {
-    drain_then_stop(io, server, timer, deadline);
-  });
-}
-
 } // namespace
 
 int run_engine(const config& settings, const config_loader& reload) {
@@ -326,16 +308,7 @@ int run_engine(const config& settings, const config_loader& reload) {
                  settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"
                                            : " (real Twilio: codes go to real phones)");
 
-  asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const std::error_code& ec, int signal) {
-    if (ec)
-      return;
-    spdlog::info("received signal {}: draining connections, then stopping", signal);
-    stopping = true;
-    server->stop();
-    drain_then_stop(io, *server, std::make_shared<asio::steady_timer>(io),
-                    std::chrono::steady_clock::now() + drain_limit);
-  });
+  graceful_stop stop{io, *server, stopping, {settings.prestop, settings.drain}, [] {}};
   asio::thread_pool blocking_work{1};
   asio::signal_set hangups{io, SIGHUP};
   reload_on_sighup(hangups, blocking_work, [&reload, secrets, &egress, &settings] {

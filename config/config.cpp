@@ -131,6 +131,8 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::storage_memory: return store(c.storage_memory, storage_memory_size(text));
     case key_id::max_body: return store(c.max_body, body_size(text));
     case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
+    case key_id::drain: return store(c.drain, parse_duration(text));
+    case key_id::prestop: return store(c.prestop, parse_duration(text));
     case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
     case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
     case key_id::prefix_cooldown: return store(c.prefix_cooldown, positive_duration(text));
@@ -187,6 +189,8 @@ std::string show(const config& c, key_id id) {
     case key_id::storage_memory: return format_size(c.storage_memory);
     case key_id::max_body: return format_size(c.max_body);
     case key_id::header_timeout: return format_duration(c.header_timeout);
+    case key_id::drain: return format_duration(c.drain);
+    case key_id::prestop: return format_duration(c.prestop);
     case key_id::ip_limit: return format_rate(c.ip_limit);
     case key_id::prefix_limit: return format_rate(c.prefix_limit);
     case key_id::prefix_cooldown: return format_duration(c.prefix_cooldown);

@@ -71,6 +71,8 @@ struct config {
   std::uint64_t storage_memory = 0;          ///< VERITY_STORAGE_MEMORY, bytes
   std::uint64_t max_body = 0;                ///< VERITY_MAX_BODY, bytes
   std::chrono::milliseconds header_timeout{};  ///< VERITY_HEADER_TIMEOUT
+  std::chrono::milliseconds drain{};           ///< VERITY_DRAIN
+  std::chrono::milliseconds prestop{};         ///< VERITY_PRESTOP
   rate_limit ip_limit;                       ///< VERITY_IP_LIMIT
   rate_limit prefix_limit;                   ///< VERITY_PREFIX_LIMIT
   std::chrono::milliseconds prefix_cooldown{}; ///< VERITY_PREFIX_COOLDOWN

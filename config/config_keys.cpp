@@ -76,6 +76,12 @@ constexpr std::array<config_key, key_count> keys{{
    "largest request body (1KiB to 64MiB)", false, ""},
   {key_id::header_timeout, "VERITY_HEADER_TIMEOUT", "header.timeout", "10s",
    "time to receive a complete request head", false, ""},
+  {key_id::drain, "VERITY_DRAIN", "drain", "35s",
+   "at shutdown, how long open connections may finish their requests (above the 30 s long "
+   "poll)", false, ""},
+  {key_id::prestop, "VERITY_PRESTOP", "prestop", "0s",
+   "at shutdown, how long /readyz answers 503 while every request is still served, before "
+   "the listeners close (time for a load balancer to take the node out)", false, ""},
   {key_id::ip_limit, "VERITY_IP_LIMIT", "ip.limit", "120/1m",
    "requests per client IP per window on the public compatibility routes", false, ""},
   {key_id::prefix_limit, "VERITY_PREFIX_LIMIT", "prefix.limit", "1000/10m",

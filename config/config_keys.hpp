@@ -40,6 +40,8 @@ enum class key_id {
   storage_memory,
   max_body,
   header_timeout,
+  drain,
+  prestop,
   ip_limit,
   prefix_limit,
   prefix_cooldown,

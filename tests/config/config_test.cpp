@@ -37,6 +37,8 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_EQ(c.storage_memory, 128U * 1024 * 1024);
   EXPECT_EQ(c.max_body, 64U * 1024);
   EXPECT_EQ(c.header_timeout, 10s);
+  EXPECT_EQ(c.drain, 35s) << "longer than a 30 s long poll";
+  EXPECT_EQ(c.prestop, 0s);
   EXPECT_EQ(c.ip_limit, (rate_limit{120, 1min}));
   EXPECT_EQ(c.prefix_limit, (rate_limit{1000, 10min}));
   EXPECT_EQ(c.prefix_cooldown, 30min);
@@ -69,7 +71,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 45U);
+  EXPECT_EQ(config_keys().size(), 47U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -225,6 +227,7 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_LISTEN", "::1:8080", ""}, {"VERITY_LISTEN", "[::1]", ""},
     {"VERITY_LISTEN", "localhost:65536", ""}, {"VERITY_LISTEN", "[]:80", ""},
     {"VERITY_ADMIN_LISTEN", "9090", ""}, {"VERITY_ADMIN_LISTEN", "[::1]", ""},
+    {"VERITY_DRAIN", "35", ""}, {"VERITY_PRESTOP", "-1s", ""},
     {"VERITY_PUBLIC_URL", "ftp://x.example", ""}, {"VERITY_PUBLIC_URL", "x.example", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/?a=1", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/#top", ""},

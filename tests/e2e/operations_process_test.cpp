@@ -1,5 +1,6 @@
 // The settings an operator runs Verity with, tested on the real `verity` binary on ephemeral
-// loopback ports: the separate admin listener (VERITY_ADMIN_LISTEN).
+// loopback ports: the separate admin listener (VERITY_ADMIN_LISTEN) and the stop in steps
+// (VERITY_PRESTOP, VERITY_DRAIN).
 
 #include <csignal>
 #include <filesystem>
@@ -9,9 +10,12 @@
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/raw_connection.hpp"
+#include "tests/support/verity_api.hpp"
 
 namespace verity {
 namespace {
@@ -45,6 +49,33 @@ protected:
   static std::unique_ptr<child_process> start(const std::map<std::string, std::string>& env) {
     return std::make_unique<child_process>(test::build_directory() + "/verity",
                                            std::vector<std::string>{}, env);
+  }
+
+  /// The id of a new verification to `phone`, once its delivery reached its last state
+  /// ("read"), so that a long poll on it can only time out. Empty on failure.
+  static std::string settled_verification(const test::verity_api& api, const std::string& phone) {
+    auto created = api.create(phone);
+    if (created.status != 201)
+      return {};
+    auto view = test::json_of(created);
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (view["delivery"]["state"] != "read" && std::chrono::steady_clock::now() < deadline)
+      view = test::json_of(
+        api.read(view["id"].get<std::string>(), view["delivery"]["state"].get<std::string>(), 10s));
+    return view["delivery"]["state"] == "read" ? view["id"].get<std::string>() : std::string{};
+  }
+
+  /// The port of `address` ("http://127.0.0.1:41234").
+  static std::uint16_t port_of(const std::string& address) {
+    return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+  }
+
+  /// A long poll of `wait_seconds` on verification `id`, sent on `connection`.
+  static void send_long_poll(test::raw_connection& connection, const std::string& id,
+                             int wait_seconds) {
+    connection.send("GET /v1/verifications/" + id + "?wait=" + std::to_string(wait_seconds)
+                    + "&seen=read HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + api_key
+                    + "\r\n\r\n");
   }
 
   static constexpr const char* api_key = "ops-key-0123456789abcdef";
@@ -90,6 +121,86 @@ TEST_F(operations_process_test, without_an_admin_listener_metrics_stay_on_the_pu
   EXPECT_EQ(test::http_call("GET", *address + "/metrics").status, 200);
   EXPECT_EQ(verity->output().find("admin listening"), std::string::npos);
   EXPECT_TRUE(verity->stop(SIGTERM, 10s));
+}
+
+TEST_F(operations_process_test, during_the_prestop_delay_readyz_is_503_and_requests_are_served) {
+  auto env = environment();
+  env["VERITY_PRESTOP"] = "5s";
+  auto verity = start(env);
+  auto address = verity->wait_for_line(public_line, 20s);
+  ASSERT_TRUE(address) << verity->output();
+  ASSERT_EQ(test::http_call("GET", *address + "/readyz").status, 200);
+
+  ASSERT_EQ(::kill(verity->pid(), SIGTERM), 0);
+  ASSERT_TRUE(verity->wait_for_line(std::regex{"received signal"}, 10s)) << verity->output();
+  auto ready = test::http_call("GET", *address + "/readyz");
+  EXPECT_EQ(ready.status, 503) << ready.error;
+  EXPECT_EQ(test::json_of(ready)["reasons"][0], "shutting down") << ready.body;
+  EXPECT_EQ(test::http_call("GET", *address + "/healthz").status, 200);
+  auto created = test::verity_api{*address, api_key}.create("+12015550123");
+  EXPECT_EQ(created.status, 201) << "new connections are still served: " << created.error;
+
+  auto status = verity->stop(0, 20s);
+  ASSERT_TRUE(status) << "stops once the pre-stop delay is over";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  EXPECT_NE(verity->output().find("closed the listeners"), std::string::npos) << verity->output();
+}
+
+TEST_F(operations_process_test, a_second_signal_during_the_prestop_delay_stops_at_once) {
+  auto env = environment();
+  env["VERITY_PRESTOP"] = "10m";
+  auto verity = start(env);
+  ASSERT_TRUE(verity->wait_for_line(public_line, 20s)) << verity->output();
+  ASSERT_EQ(::kill(verity->pid(), SIGTERM), 0);
+  ASSERT_TRUE(verity->wait_for_line(std::regex{"received signal"}, 10s)) << verity->output();
+
+  auto status = verity->stop(SIGTERM, 10s);
+  ASSERT_TRUE(status) << verity->output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  EXPECT_NE(verity->output().find("again: stopping at once"), std::string::npos)
+    << verity->output();
+}
+
+TEST_F(operations_process_test, a_long_poll_open_at_sigterm_is_answered_before_the_exit) {
+  auto verity = start(environment()); // the default drain outlasts a long poll
+  auto address = verity->wait_for_line(public_line, 20s);
+  ASSERT_TRUE(address) << verity->output();
+  auto id = settled_verification({*address, api_key}, "+12015550124");
+  ASSERT_FALSE(id.empty()) << verity->output();
+
+  test::raw_connection polling{port_of(*address), 30s};
+  send_long_poll(polling, id, 8); // longer than the 5 s drain there once was
+  ASSERT_EQ(test::http_call("GET", *address + "/healthz").status, 200); // the poll is accepted
+  ASSERT_EQ(::kill(verity->pid(), SIGTERM), 0);
+  auto polled = polling.read_response();
+  ASSERT_TRUE(polled) << "the long poll is answered: " << verity->output();
+  EXPECT_EQ(polled->status, 200);
+  EXPECT_EQ(test::json_of({polled->status, polled->body, {}, {}})["id"], id);
+  EXPECT_TRUE(polled->closes);
+
+  auto status = verity->stop(0, 10s);
+  ASSERT_TRUE(status) << verity->output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
+TEST_F(operations_process_test, the_drain_time_bounds_the_stop) {
+  auto env = environment();
+  env["VERITY_DRAIN"] = "1s";
+  auto verity = start(env);
+  auto address = verity->wait_for_line(public_line, 20s);
+  ASSERT_TRUE(address) << verity->output();
+  auto id = settled_verification({*address, api_key}, "+12015550125");
+  ASSERT_FALSE(id.empty()) << verity->output();
+
+  test::raw_connection polling{port_of(*address), 30s};
+  send_long_poll(polling, id, 25);
+  ASSERT_EQ(test::http_call("GET", *address + "/healthz").status, 200);
+  ASSERT_EQ(::kill(verity->pid(), SIGTERM), 0);
+  auto status = verity->stop(0, 15s);
+  ASSERT_TRUE(status) << "stops when the drain time is over, long poll or not";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  EXPECT_FALSE(polling.read_response()) << "the poll was cut";
+  EXPECT_NE(verity->output().find("drain time over"), std::string::npos) << verity->output();
 }
 
 } // namespace
