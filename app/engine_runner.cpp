@@ -27,6 +27,7 @@
 #include "app/listeners.hpp"
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
+#include "app/service_notifier.hpp"
 #include "engine/clock.hpp"
 #include "engine/routing.hpp"
 #include "net/api/actor_gateway.hpp"
@@ -157,14 +158,14 @@ void run_io(asio::io_context& io, std::uint32_t count) {
 /// Loads the configuration again and puts its API keys and Twilio tokens in force; a
 /// configuration that no longer validates changes nothing. With the built-in simulator the
 /// Twilio tokens are the simulator's and stay. Reads the config file: run it off the I/O
-/// threads.
-void reload_secrets(const config_loader& reload, net::secret_store& secrets,
-                    egress_stack& egress, bool simulated) {
+/// threads. Returns what happened, in a few words.
+std::string reload_secrets(const config_loader& reload, net::secret_store& secrets,
+                           egress_stack& egress, bool simulated) {
   auto loaded = reload();
   if (!loaded) {
     for (const auto& problem : loaded.error().problems)
       spdlog::error("reload refused, secrets unchanged: {}", problem);
-    return;
+    return "reload refused, secrets unchanged (the log says why)";
   }
   auto next = net::rotating_secrets_of(*loaded);
   if (simulated) {
@@ -177,6 +178,7 @@ void reload_secrets(const config_loader& reload, net::secret_store& secrets,
   spdlog::info("reloaded secrets: {} API key(s); previous Twilio token {}", next.api_keys.size(),
                next.twilio_auth_token_previous.empty() ? "not set" : "accepted");
   secrets.replace(std::move(next));
+  return "reloaded API keys and Twilio tokens";
 }
 
 /// The readiness checks of `/readyz`: a storage write through `engine` (at most one a second),
@@ -203,15 +205,18 @@ std::shared_ptr<net::readiness> readiness_of(const config& settings,
   return std::make_shared<net::readiness>(std::move(sources));
 }
 
-/// Reloads the secrets on every SIGHUP, through `blocking_work`.
+/// Reloads the secrets on every SIGHUP, through `blocking_work`, telling the service manager
+/// (RELOADING=1, then READY=1).
 void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_work,
-                      std::function<void()> reload) {
-  hangups.async_wait([&hangups, &blocking_work, reload](const std::error_code& ec, int) {
+                      service_notifier& notifier, std::function<std::string()> reload) {
+  hangups.async_wait([&hangups, &blocking_work, &notifier, reload](const std::error_code& ec,
+                                                                    int) {
     if (ec)
       return;
     spdlog::info("received SIGHUP: reloading API keys and Twilio tokens");
-    asio::post(blocking_work, reload);
-    reload_on_sighup(hangups, blocking_work, reload);
+    notifier.reloading();
+    asio::post(blocking_work, [&notifier, reload] { notifier.ready(reload()); });
+    reload_on_sighup(hangups, blocking_work, notifier, reload);
   });
 }
 
@@ -298,6 +303,17 @@ int run_engine(const config& settings, const config_loader& reload) {
   net::add_api_routes(server->public_routes(), api);
   if (auto* admin = server->admin_routes())
     net::add_health_routes(*admin, checks);
+  // The signals are caught before the start is announced: a SIGTERM sent as soon as the log
+  // says "listening" must find its handler.
+  service_notifier notifier{io};
+  graceful_stop stop{io, *server, stopping, {settings.prestop, settings.drain}, [&notifier] {
+                       notifier.stopping("stopping: draining connections");
+                     }};
+  asio::thread_pool blocking_work{1};
+  asio::signal_set hangups{io, SIGHUP};
+  reload_on_sighup(hangups, blocking_work, notifier, [&reload, secrets, &egress, &settings] {
+    return reload_secrets(reload, *secrets, *egress, settings.uses_simulator());
+  });
   server->start();
   auto address = server->public_address();
   spdlog::info("verity listening on http://{}", address);
@@ -307,13 +323,8 @@ int run_engine(const config& settings, const config_loader& reload) {
     spdlog::info("demo page at http://{}/demo/{}", address,
                  settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"
                                            : " (real Twilio: codes go to real phones)");
-
-  graceful_stop stop{io, *server, stopping, {settings.prestop, settings.drain}, [] {}};
-  asio::thread_pool blocking_work{1};
-  asio::signal_set hangups{io, SIGHUP};
-  reload_on_sighup(hangups, blocking_work, [&reload, secrets, &egress, &settings] {
-    reload_secrets(reload, *secrets, *egress, settings.uses_simulator());
-  });
+  notifier.ready("ready: listening on http://" + address);
+  notifier.start_watchdog();
   run_io(io, settings.net_threads);
   blocking_work.join();
 

@@ -1,13 +1,17 @@
 // The settings an operator runs Verity with, tested on the real `verity` binary on ephemeral
-// loopback ports: the separate admin listener (VERITY_ADMIN_LISTEN) and the stop in steps
-// (VERITY_PRESTOP, VERITY_DRAIN).
+// loopback ports: the separate admin listener (VERITY_ADMIN_LISTEN), the stop in steps
+// (VERITY_PRESTOP, VERITY_DRAIN) and the notifications to systemd (NOTIFY_SOCKET).
 
 #include <csignal>
 #include <filesystem>
 #include <random>
 #include <regex>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +26,62 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::child_process;
+
+/// A unix datagram socket standing in for systemd's notification socket: it keeps every
+/// message a child sends to it.
+class notify_socket {
+public:
+  /// Binds `path`. Throws std::runtime_error when it cannot.
+  explicit notify_socket(std::filesystem::path path) : path_(std::move(path)) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    auto text = path_.string();
+    if (fd_ < 0 || text.size() >= sizeof address.sun_path)
+      throw std::runtime_error("cannot create the notification socket");
+    text.copy(address.sun_path, text.size());
+    if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+      throw std::runtime_error("cannot bind " + text);
+  }
+  ~notify_socket() {
+    ::close(fd_);
+    std::filesystem::remove(path_);
+  }
+  notify_socket(const notify_socket&) = delete;
+  notify_socket& operator=(const notify_socket&) = delete;
+
+  /// The path, for NOTIFY_SOCKET.
+  std::string path() const { return path_.string(); }
+
+  /// Reads messages until one contains `line` (a whole line of it) or `timeout` passes;
+  /// returns that message.
+  std::optional<std::string> wait_for(const std::string& line, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      pollfd waiting{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&waiting, 1, static_cast<int>(left.count())) <= 0)
+        return std::nullopt;
+      char buffer[4096];
+      auto size = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (size <= 0)
+        return std::nullopt;
+      std::string message{buffer, static_cast<std::size_t>(size)};
+      received_.push_back(message);
+      if (("\n" + message + "\n").find("\n" + line + "\n") != std::string::npos)
+        return message;
+    }
+  }
+
+  /// Every message read so far, oldest first.
+  const std::vector<std::string>& received() const { return received_; }
+
+private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::vector<std::string> received_;
+};
 
 const std::regex public_line{R"(verity listening on (http://\S+))"};
 const std::regex admin_line{R"(verity admin listening on (http://\S+))"};
@@ -201,6 +261,52 @@ TEST_F(operations_process_test, the_drain_time_bounds_the_stop) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
   EXPECT_FALSE(polling.read_response()) << "the poll was cut";
   EXPECT_NE(verity->output().find("drain time over"), std::string::npos) << verity->output();
+}
+
+TEST_F(operations_process_test, systemd_hears_ready_after_recovery_reloading_watchdog_and_stopping) {
+  std::filesystem::create_directories(data_dir_);
+  notify_socket systemd{data_dir_ / "notify"};
+  auto env = environment();
+  env["NOTIFY_SOCKET"] = systemd.path();
+  env["WATCHDOG_USEC"] = "400000"; // a ping every 200 ms
+  auto verity = start(env);
+
+  auto ready = systemd.wait_for("READY=1", 20s);
+  ASSERT_TRUE(ready) << verity->output();
+  EXPECT_NE(ready->find("STATUS=ready"), std::string::npos) << *ready;
+  auto address = verity->wait_for_line(public_line, 5s);
+  ASSERT_TRUE(address) << verity->output();
+  auto readiness = test::http_call("GET", *address + "/readyz");
+  EXPECT_EQ(readiness.status, 200) << "READY=1 comes once /readyz is ready: " << readiness.body;
+  EXPECT_EQ(test::json_of(readiness)["checks"]["recovery"], "done");
+  EXPECT_TRUE(systemd.wait_for("WATCHDOG=1", 5s)) << "the I/O loop pings the watchdog";
+  EXPECT_TRUE(systemd.wait_for("WATCHDOG=1", 5s)) << "again and again";
+
+  ASSERT_EQ(::kill(verity->pid(), SIGHUP), 0);
+  auto reloading = systemd.wait_for("RELOADING=1", 5s);
+  ASSERT_TRUE(reloading) << verity->output();
+  EXPECT_TRUE(std::regex_search(*reloading, std::regex{"\nMONOTONIC_USEC=[0-9]+"})) << *reloading;
+  auto reloaded = systemd.wait_for("READY=1", 5s);
+  ASSERT_TRUE(reloaded) << verity->output();
+  EXPECT_NE(reloaded->find("STATUS=reloaded"), std::string::npos) << *reloaded;
+
+  ASSERT_EQ(::kill(verity->pid(), SIGTERM), 0);
+  EXPECT_TRUE(systemd.wait_for("STOPPING=1", 5s)) << verity->output();
+  auto status = verity->stop(0, 10s);
+  ASSERT_TRUE(status) << verity->output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
+TEST_F(operations_process_test, without_notify_socket_nothing_is_sent_and_nothing_fails) {
+  auto env = environment();
+  env["WATCHDOG_USEC"] = "400000"; // ignored without a socket to ping
+  auto verity = start(env);
+  ASSERT_TRUE(verity->wait_for_line(public_line, 20s)) << verity->output();
+  auto status = verity->stop(SIGTERM, 10s);
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  EXPECT_EQ(verity->output().find("watchdog"), std::string::npos) << verity->output();
+  EXPECT_EQ(verity->output().find("notify"), std::string::npos) << verity->output();
 }
 
 } // namespace
