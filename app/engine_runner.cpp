@@ -223,7 +223,7 @@ void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_wor
 } // namespace
 
 int run_engine(const config& settings, const config_loader& reload) {
-  setup_logging(settings.log_level);
+  setup_logging(settings.log_level, settings.log_style);
   log_startup(settings);
 
   auto database = storage::rocksdb_backend::open(settings.data_dir, storage_options_of(settings));

@@ -152,6 +152,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::workers: return store(c.workers, parse_whole_number(text, 0, 256));
     case key_id::shards: return store(c.shards, parse_whole_number(text, 1, 1024));
     case key_id::log_level: return store(c.log_level, parse_severity(text));
+    case key_id::log_format: return store(c.log_style, parse_log_format(text));
     case key_id::code_secret: return store(c.code_secret, parse_code_secret(text));
   }
   return tl::unexpected(std::string{"expected a known key"});
@@ -207,6 +208,7 @@ std::string show(const config& c, key_id id) {
     case key_id::workers: return std::to_string(c.workers);
     case key_id::shards: return std::to_string(c.shards);
     case key_id::log_level: return std::string{to_string(c.log_level)};
+    case key_id::log_format: return std::string{to_string(c.log_style)};
     case key_id::code_secret: return c.code_secret;
   }
   return {};

@@ -88,6 +88,7 @@ struct config {
   std::uint32_t workers = 0;                 ///< VERITY_WORKERS; 0 = hardware threads
   std::uint32_t shards = 0;                  ///< VERITY_SHARDS, 1..1024
   severity log_level = severity::info;       ///< VERITY_LOG_LEVEL
+  log_format log_style = log_format::text;   ///< VERITY_LOG_FORMAT
   std::string code_secret;                   ///< VERITY_CODE_SECRET; "": generated, kept
                                              ///< in the data directory
   std::map<key_id, value_origin> origins;    ///< Where each key's value came from.

@@ -121,6 +121,9 @@ constexpr std::array<config_key, key_count> keys{{
    "phone-directory shards (1 to 1024)", false, ""},
   {key_id::log_level, "VERITY_LOG_LEVEL", "log.level", "info",
    "least severe log level written: trace, debug, info, warn, error or off", false, ""},
+  {key_id::log_format, "VERITY_LOG_FORMAT", "log.format", "text",
+   "log line format: text, or json (one JSON object per line: ts, level, logger, thread, msg)",
+   false, ""},
   {key_id::code_secret, "VERITY_CODE_SECRET", "code.secret", "",
    "secret for code HMACs, at least 16 characters (unset: generated and kept in the data "
    "directory)", true, ""},

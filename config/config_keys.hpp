@@ -57,6 +57,7 @@ enum class key_id {
   workers,
   shards,
   log_level,
+  log_format,
   code_secret,
 };
 
