@@ -185,7 +185,7 @@ TEST_F(operations_process_test, without_an_admin_listener_metrics_stay_on_the_pu
 
 TEST_F(operations_process_test, during_the_prestop_delay_readyz_is_503_and_requests_are_served) {
   auto env = environment();
-  env["VERITY_PRESTOP"] = "5s";
+  env["VERITY_PRESTOP"] = "8s"; // ample time for the checks below, even on a loaded machine
   auto verity = start(env);
   auto address = verity->wait_for_line(public_line, 20s);
   ASSERT_TRUE(address) << verity->output();
