@@ -433,18 +433,35 @@ void on_expire(self_pointer self, const verification_id& id) {
           [self, id](const caf::error&) { finish(self, id); });
 }
 
+/// Ends long poll `poll` with the state of its verification as it is now.
+void answer_now(phone_state& state, long_poll& poll) {
+  if (const auto* live = state.find_live(poll.id))
+    poll.promise.deliver(live->view());
+  else
+    poll.promise.deliver(caf::make_error(ec::not_found));
+}
+
 void on_wake(self_pointer self, std::uint64_t waiter) {
   auto& state = self->state;
   auto found = std::find_if(state.waiters.begin(), state.waiters.end(),
                             [waiter](const long_poll& poll) { return poll.waiter == waiter; });
   if (found == state.waiters.end())
     return;
-  if (const auto* live = state.find_live(found->id))
-    found->promise.deliver(live->view());
-  else
-    found->promise.deliver(caf::make_error(ec::not_found));
+  answer_now(state, *found);
   state.waiters.erase(found);
   maybe_passivate(self);
+}
+
+/// An exit (a shutdown) first answers the long polls still waiting, so that their requesters
+/// end at once instead of holding the actor system's stop until their waits run out; a normal
+/// exit of a linked actor is ignored, as CAF's default handler does.
+void on_exit(self_pointer self, caf::exit_msg& exit) {
+  if (!exit.reason)
+    return;
+  for (auto& poll : self->state.waiters)
+    answer_now(self->state, poll);
+  self->state.waiters.clear();
+  self->quit(std::move(exit.reason));
 }
 
 } // namespace
@@ -462,6 +479,7 @@ phone_actor::behavior_type phone_actor_behavior(self_pointer self, phone_setup s
     recorder->actor_started(actor_kind::phone);
     self->attach_functor([recorder] { recorder->actor_stopped(actor_kind::phone); });
   }
+  self->set_exit_handler([self](caf::exit_msg& exit) { on_exit(self, exit); });
   // Nothing else is handled until the phone's record (opt-out, limits) is known.
   self->request(state.storage, caf::infinite, atom::phone::value, state.phone)
     .await([self](phone_record& record) { self->state.record = std::move(record); },

@@ -11,7 +11,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -24,21 +23,22 @@
 #include "actors/storage_actor.hpp"
 #include "actors/system_setup.hpp"
 #include "app/egress_wiring.hpp"
+#include "app/graceful_stop.hpp"
+#include "app/listeners.hpp"
 #include "app/logging.hpp"
 #include "app/prometheus_metrics.hpp"
+#include "app/service_notifier.hpp"
 #include "engine/clock.hpp"
 #include "engine/routing.hpp"
 #include "net/api/actor_gateway.hpp"
 #include "net/api/context.hpp"
 #include "net/api/health_routes.hpp"
 #include "net/api/metrics_route.hpp"
-#include "net/api/mode_header.hpp"
 #include "net/api/readiness.hpp"
 #include "net/api/router.hpp"
 #include "net/api/routes.hpp"
 #include "net/api/secret_store.hpp"
 #include "net/api/verified_hook.hpp"
-#include "net/http/server.hpp"
 #include "net/twilio/egress_health.hpp"
 #include "storage/rocksdb_backend.hpp"
 #include "storage/server_secret.hpp"
@@ -49,10 +49,6 @@ namespace verity {
 namespace {
 
 namespace asio = boost::asio;
-using namespace std::chrono_literals;
-
-/// Longest a shutdown waits for open connections to finish their requests.
-constexpr auto drain_limit = 5s;
 
 /// Says, once at start, the decisions an operator must know about.
 void log_startup(const config& settings) {
@@ -61,13 +57,6 @@ void log_startup(const config& settings) {
                settings.shards, settings.worker_threads());
   for (const auto& warning : config_warnings(settings))
     spdlog::warn("{}", warning);
-}
-
-net::http_server_limits server_limits(const config& settings) {
-  net::http_server_limits limits;
-  limits.max_body = settings.max_body;
-  limits.header_timeout = settings.header_timeout;
-  return limits;
 }
 
 storage::rocksdb_options storage_options_of(const config& settings) {
@@ -169,14 +158,14 @@ void run_io(asio::io_context& io, std::uint32_t count) {
 /// Loads the configuration again and puts its API keys and Twilio tokens in force; a
 /// configuration that no longer validates changes nothing. With the built-in simulator the
 /// Twilio tokens are the simulator's and stay. Reads the config file: run it off the I/O
-/// threads.
-void reload_secrets(const config_loader& reload, net::secret_store& secrets,
-                    egress_stack& egress, bool simulated) {
+/// threads. Returns what happened, in a few words.
+std::string reload_secrets(const config_loader& reload, net::secret_store& secrets,
+                           egress_stack& egress, bool simulated) {
   auto loaded = reload();
   if (!loaded) {
     for (const auto& problem : loaded.error().problems)
       spdlog::error("reload refused, secrets unchanged: {}", problem);
-    return;
+    return "reload refused, secrets unchanged (the log says why)";
   }
   auto next = net::rotating_secrets_of(*loaded);
   if (simulated) {
@@ -189,6 +178,7 @@ void reload_secrets(const config_loader& reload, net::secret_store& secrets,
   spdlog::info("reloaded secrets: {} API key(s); previous Twilio token {}", next.api_keys.size(),
                next.twilio_auth_token_previous.empty() ? "not set" : "accepted");
   secrets.replace(std::move(next));
+  return "reloaded API keys and Twilio tokens";
 }
 
 /// The readiness checks of `/readyz`: a storage write through `engine` (at most one a second),
@@ -215,36 +205,25 @@ std::shared_ptr<net::readiness> readiness_of(const config& settings,
   return std::make_shared<net::readiness>(std::move(sources));
 }
 
-/// Reloads the secrets on every SIGHUP, through `blocking_work`.
+/// Reloads the secrets on every SIGHUP, through `blocking_work`, telling the service manager
+/// (RELOADING=1, then READY=1).
 void reload_on_sighup(asio::signal_set& hangups, asio::thread_pool& blocking_work,
-                      std::function<void()> reload) {
-  hangups.async_wait([&hangups, &blocking_work, reload](const std::error_code& ec, int) {
+                      service_notifier& notifier, std::function<std::string()> reload) {
+  hangups.async_wait([&hangups, &blocking_work, &notifier, reload](const std::error_code& ec,
+                                                                    int) {
     if (ec)
       return;
     spdlog::info("received SIGHUP: reloading API keys and Twilio tokens");
-    asio::post(blocking_work, reload);
-    reload_on_sighup(hangups, blocking_work, reload);
-  });
-}
-
-/// Stops `io` once the server has no open connection left, or the drain limit passed.
-void drain_then_stop(asio::io_context& io, net::http_server& server,
-                     std::shared_ptr<asio::steady_timer> timer,
-                     std::chrono::steady_clock::time_point deadline) {
-  if (server.active_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    io.stop();
-    return;
-  }
-  timer->expires_after(20ms);
-  timer->async_wait([&io, &server, timer, deadline](const std::error_code&) {
-    drain_then_stop(io, server, timer, deadline);
+    notifier.reloading();
+    asio::post(blocking_work, [&notifier, reload] { notifier.ready(reload()); });
+    reload_on_sighup(hangups, blocking_work, notifier, reload);
   });
 }
 
 } // namespace
 
 int run_engine(const config& settings, const config_loader& reload) {
-  setup_logging(settings.log_level);
+  setup_logging(settings.log_level, settings.log_style);
   log_startup(settings);
 
   auto database = storage::rocksdb_backend::open(settings.data_dir, storage_options_of(settings));
@@ -279,15 +258,12 @@ int run_engine(const config& settings, const config_loader& reload) {
 
   std::atomic<bool> stopping{false};
   std::atomic<bool> recovered_all{false};
-  net::router routes{&recorder};
-  net::twilio_mode_stamp stamped_routes{routes, to_string(settings.twilio.mode)};
-  std::optional<net::http_server> server;
+  std::optional<listeners> server;
   std::optional<egress_stack> egress;
   try {
-    server.emplace(io, settings.listen.host, settings.listen.port, stamped_routes,
-                   server_limits(settings));
-    egress.emplace(settings, callback_base_url(settings, server->port()), io, actor_system,
-                   &recorder);
+    server.emplace(io, settings, &recorder);
+    egress.emplace(settings, callback_base_url(settings, server->public_port()), io,
+                   actor_system, &recorder);
   } catch (const std::exception& error) {
     spdlog::error("HTTP server failed to start: {}", error.what());
     return 1;
@@ -312,41 +288,43 @@ int run_engine(const config& settings, const config_loader& reload) {
   resume(shards, *secret, std::move(recovered->in_flight));
   recovered_all = true;
 
-  net::add_metrics_route(routes, recorder);
+  net::add_metrics_route(server->metrics_routes(), recorder);
   auto api_settings = settings;
-  api_settings.public_url = callback_base_url(settings, server->port());
+  api_settings.public_url = callback_base_url(settings, server->public_port());
   api_settings.twilio.auth_token = egress->auth_token();
   net::api_limits api_limits;
   api_limits.max_in_flight = settings.max_in_flight;
   auto secrets = std::make_shared<net::secret_store>(net::rotating_secrets_of(api_settings));
   net::api_context api{actor_system, api_settings, shards, storage, *secret, api_limits,
                        &recorder, egress->inbox(), secrets, compat_hook_of(settings, io)};
-  net::add_health_routes(routes, readiness_of(settings, std::make_shared<net::actor_gateway>(api),
-                                              egress->health(), recovered_all, stopping));
-  net::add_api_routes(routes, api);
+  auto checks = readiness_of(settings, std::make_shared<net::actor_gateway>(api), egress->health(),
+                             recovered_all, stopping);
+  net::add_health_routes(server->public_routes(), checks);
+  net::add_api_routes(server->public_routes(), api);
+  if (auto* admin = server->admin_routes())
+    net::add_health_routes(*admin, checks);
+  // The signals are caught before the start is announced: a SIGTERM sent as soon as the log
+  // says "listening" must find its handler.
+  service_notifier notifier{io};
+  graceful_stop stop{io, *server, stopping, {settings.prestop, settings.drain}, [&notifier] {
+                       notifier.stopping("stopping: draining connections");
+                     }};
+  asio::thread_pool blocking_work{1};
+  asio::signal_set hangups{io, SIGHUP};
+  reload_on_sighup(hangups, blocking_work, notifier, [&reload, secrets, &egress, &settings] {
+    return reload_secrets(reload, *secrets, *egress, settings.uses_simulator());
+  });
   server->start();
-  auto address = endpoint{settings.listen.host, server->port()}.to_string();
+  auto address = server->public_address();
   spdlog::info("verity listening on http://{}", address);
+  if (auto admin = server->admin_address())
+    spdlog::info("verity admin listening on http://{} (/metrics, /healthz, /readyz)", *admin);
   if (settings.demo_enabled())
     spdlog::info("demo page at http://{}/demo/{}", address,
                  settings.uses_simulator() ? " (simulated phones: it shows the codes they receive)"
                                            : " (real Twilio: codes go to real phones)");
-
-  asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const std::error_code& ec, int signal) {
-    if (ec)
-      return;
-    spdlog::info("received signal {}: draining connections, then stopping", signal);
-    stopping = true;
-    server->stop();
-    drain_then_stop(io, *server, std::make_shared<asio::steady_timer>(io),
-                    std::chrono::steady_clock::now() + drain_limit);
-  });
-  asio::thread_pool blocking_work{1};
-  asio::signal_set hangups{io, SIGHUP};
-  reload_on_sighup(hangups, blocking_work, [&reload, secrets, &egress, &settings] {
-    reload_secrets(reload, *secrets, *egress, settings.uses_simulator());
-  });
+  notifier.ready("ready: listening on http://" + address);
+  notifier.start_watchdog();
   run_io(io, settings.net_threads);
   blocking_work.join();
 

@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "app/json_log_formatter.hpp"
+
 namespace verity {
 
 namespace {
@@ -27,9 +29,12 @@ spdlog::level::level_enum to_spdlog(severity level) {
 
 } // namespace
 
-void setup_logging(severity level) {
+void setup_logging(severity level, log_format format) {
   auto logger = spdlog::stderr_logger_mt("verity");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (format == log_format::json)
+    logger->set_formatter(std::make_unique<json_log_formatter>());
+  else
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   logger->set_level(to_spdlog(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(std::move(logger));

@@ -31,6 +31,16 @@ tl::expected<std::string, std::string> any_text(std::string_view text) {
   return std::string{text};
 }
 
+/// A listen address, or nothing for "".
+tl::expected<std::optional<endpoint>, std::string> optional_endpoint(std::string_view text) {
+  if (text.empty())
+    return std::optional<endpoint>{};
+  auto parsed = parse_endpoint(text);
+  if (!parsed)
+    return tl::unexpected(std::move(parsed.error()));
+  return std::optional<endpoint>{std::move(*parsed)};
+}
+
 /// An http or https URL kept exactly as written (its path is the platform's), or "" for none.
 tl::expected<std::string, std::string> optional_url(std::string_view text) {
   if (text.empty())
@@ -86,6 +96,7 @@ tl::expected<std::optional<bool>, std::string> auto_or_bool(std::string_view tex
 tl::expected<void, std::string> assign(config& c, key_id id, std::string_view text) {
   switch (id) {
     case key_id::listen: return store(c.listen, parse_endpoint(text));
+    case key_id::admin_listen: return store(c.admin_listen, optional_endpoint(text));
     case key_id::data_dir: return store(c.data_dir, parse_directory(text));
     case key_id::public_url: return store(c.public_url, parse_http_url(text));
     case key_id::api_keys: return store(c.api_keys, parse_api_keys(text));
@@ -120,6 +131,8 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::storage_memory: return store(c.storage_memory, storage_memory_size(text));
     case key_id::max_body: return store(c.max_body, body_size(text));
     case key_id::header_timeout: return store(c.header_timeout, positive_duration(text));
+    case key_id::drain: return store(c.drain, parse_duration(text));
+    case key_id::prestop: return store(c.prestop, parse_duration(text));
     case key_id::ip_limit: return store(c.ip_limit, parse_rate(text));
     case key_id::prefix_limit: return store(c.prefix_limit, parse_rate(text));
     case key_id::prefix_cooldown: return store(c.prefix_cooldown, positive_duration(text));
@@ -139,6 +152,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
     case key_id::workers: return store(c.workers, parse_whole_number(text, 0, 256));
     case key_id::shards: return store(c.shards, parse_whole_number(text, 1, 1024));
     case key_id::log_level: return store(c.log_level, parse_severity(text));
+    case key_id::log_format: return store(c.log_style, parse_log_format(text));
     case key_id::code_secret: return store(c.code_secret, parse_code_secret(text));
   }
   return tl::unexpected(std::string{"expected a known key"});
@@ -148,6 +162,7 @@ tl::expected<void, std::string> assign(config& c, key_id id, std::string_view te
 std::string show(const config& c, key_id id) {
   switch (id) {
     case key_id::listen: return c.listen.to_string();
+    case key_id::admin_listen: return c.admin_listen ? c.admin_listen->to_string() : "";
     case key_id::data_dir: return c.data_dir.string();
     case key_id::public_url: return c.public_url;
     case key_id::api_keys: return join_api_keys(c.api_keys);
@@ -175,6 +190,8 @@ std::string show(const config& c, key_id id) {
     case key_id::storage_memory: return format_size(c.storage_memory);
     case key_id::max_body: return format_size(c.max_body);
     case key_id::header_timeout: return format_duration(c.header_timeout);
+    case key_id::drain: return format_duration(c.drain);
+    case key_id::prestop: return format_duration(c.prestop);
     case key_id::ip_limit: return format_rate(c.ip_limit);
     case key_id::prefix_limit: return format_rate(c.prefix_limit);
     case key_id::prefix_cooldown: return format_duration(c.prefix_cooldown);
@@ -191,6 +208,7 @@ std::string show(const config& c, key_id id) {
     case key_id::workers: return std::to_string(c.workers);
     case key_id::shards: return std::to_string(c.shards);
     case key_id::log_level: return std::string{to_string(c.log_level)};
+    case key_id::log_format: return std::string{to_string(c.log_style)};
     case key_id::code_secret: return c.code_secret;
   }
   return {};

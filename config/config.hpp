@@ -54,6 +54,7 @@ struct value_origin {
 /// comments give each key's environment name.
 struct config {
   endpoint listen;                           ///< VERITY_LISTEN
+  std::optional<endpoint> admin_listen;      ///< VERITY_ADMIN_LISTEN; unset: none
   std::filesystem::path data_dir;            ///< VERITY_DATA_DIR
   std::string public_url;                    ///< VERITY_PUBLIC_URL, no trailing '/'
   std::vector<std::string> api_keys;         ///< VERITY_API_KEYS; empty: /v1 refuses all
@@ -70,6 +71,8 @@ struct config {
   std::uint64_t storage_memory = 0;          ///< VERITY_STORAGE_MEMORY, bytes
   std::uint64_t max_body = 0;                ///< VERITY_MAX_BODY, bytes
   std::chrono::milliseconds header_timeout{};  ///< VERITY_HEADER_TIMEOUT
+  std::chrono::milliseconds drain{};           ///< VERITY_DRAIN
+  std::chrono::milliseconds prestop{};         ///< VERITY_PRESTOP
   rate_limit ip_limit;                       ///< VERITY_IP_LIMIT
   rate_limit prefix_limit;                   ///< VERITY_PREFIX_LIMIT
   std::chrono::milliseconds prefix_cooldown{}; ///< VERITY_PREFIX_COOLDOWN
@@ -85,6 +88,7 @@ struct config {
   std::uint32_t workers = 0;                 ///< VERITY_WORKERS; 0 = hardware threads
   std::uint32_t shards = 0;                  ///< VERITY_SHARDS, 1..1024
   severity log_level = severity::info;       ///< VERITY_LOG_LEVEL
+  log_format log_style = log_format::text;   ///< VERITY_LOG_FORMAT
   std::string code_secret;                   ///< VERITY_CODE_SECRET; "": generated, kept
                                              ///< in the data directory
   std::map<key_id, value_origin> origins;    ///< Where each key's value came from.

@@ -11,6 +11,9 @@ namespace {
 constexpr std::array<config_key, key_count> keys{{
   {key_id::listen, "VERITY_LISTEN", "listen", "127.0.0.1:8080",
    "HTTP listen address host:port (IPv6 as [::1]:8080; port 0 = any free port)", false, ""},
+  {key_id::admin_listen, "VERITY_ADMIN_LISTEN", "admin.listen", "",
+   "admin listen address host:port serving /metrics, /healthz and /readyz (/metrics then leaves "
+   "VERITY_LISTEN; unset: no admin listener)", false, ""},
   {key_id::data_dir, "VERITY_DATA_DIR", "data.dir", "./data",
    "RocksDB directory", false, ""},
   {key_id::public_url, "VERITY_PUBLIC_URL", "public.url", "http://<listen>",
@@ -73,6 +76,12 @@ constexpr std::array<config_key, key_count> keys{{
    "largest request body (1KiB to 64MiB)", false, ""},
   {key_id::header_timeout, "VERITY_HEADER_TIMEOUT", "header.timeout", "10s",
    "time to receive a complete request head", false, ""},
+  {key_id::drain, "VERITY_DRAIN", "drain", "35s",
+   "at shutdown, how long open connections may finish their requests (above the 30 s long "
+   "poll)", false, ""},
+  {key_id::prestop, "VERITY_PRESTOP", "prestop", "0s",
+   "at shutdown, how long /readyz answers 503 while every request is still served, before "
+   "the listeners close (time for a load balancer to take the node out)", false, ""},
   {key_id::ip_limit, "VERITY_IP_LIMIT", "ip.limit", "120/1m",
    "requests per client IP per window on the public compatibility routes", false, ""},
   {key_id::prefix_limit, "VERITY_PREFIX_LIMIT", "prefix.limit", "1000/10m",
@@ -112,6 +121,9 @@ constexpr std::array<config_key, key_count> keys{{
    "phone-directory shards (1 to 1024)", false, ""},
   {key_id::log_level, "VERITY_LOG_LEVEL", "log.level", "info",
    "least severe log level written: trace, debug, info, warn, error or off", false, ""},
+  {key_id::log_format, "VERITY_LOG_FORMAT", "log.format", "text",
+   "log line format: text, or json (one JSON object per line: ts, level, logger, thread, msg)",
+   false, ""},
   {key_id::code_secret, "VERITY_CODE_SECRET", "code.secret", "",
    "secret for code HMACs, at least 16 characters (unset: generated and kept in the data "
    "directory)", true, ""},

@@ -12,6 +12,7 @@ namespace verity {
 /// Every configuration key, in the order of the table (and of check-config's output).
 enum class key_id {
   listen,
+  admin_listen,
   data_dir,
   public_url,
   api_keys,
@@ -39,6 +40,8 @@ enum class key_id {
   storage_memory,
   max_body,
   header_timeout,
+  drain,
+  prestop,
   ip_limit,
   prefix_limit,
   prefix_cooldown,
@@ -54,6 +57,7 @@ enum class key_id {
   workers,
   shards,
   log_level,
+  log_format,
   code_secret,
 };
 

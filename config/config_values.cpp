@@ -44,6 +44,11 @@ constexpr name_table<severity, 6> severity_names{{
   {"off", severity::off},
 }};
 
+constexpr name_table<log_format, 2> log_format_names{{
+  {"text", log_format::text},
+  {"json", log_format::json},
+}};
+
 constexpr name_table<twilio_mode, 2> twilio_mode_names{{
   {"live", twilio_mode::live},
   {"simulator", twilio_mode::simulator},
@@ -211,6 +216,14 @@ std::string_view to_string(severity level) {
 
 tl::expected<severity, std::string> parse_severity(std::string_view text) {
   return parse_choice(text, severity_names, "expected trace, debug, info, warn, error or off");
+}
+
+std::string_view to_string(log_format format) {
+  return name_of(format, log_format_names);
+}
+
+tl::expected<log_format, std::string> parse_log_format(std::string_view text) {
+  return parse_choice(text, log_format_names, "expected text or json");
 }
 
 namespace {

@@ -38,6 +38,15 @@ std::string_view to_string(severity level);
 /// Parses "trace", "debug", "info", "warn", "error" or "off" (any case).
 tl::expected<severity, std::string> parse_severity(std::string_view text);
 
+/// How log lines are written: plain text, or one JSON object per line.
+enum class log_format { text, json };
+
+/// The configuration text of a log format: "text" or "json".
+std::string_view to_string(log_format format);
+
+/// Parses "text" or "json" (any case).
+tl::expected<log_format, std::string> parse_log_format(std::string_view text);
+
 /// Parses the service name code messages carry (VERITY_BRAND): 1 to 30 characters of UTF-8
 /// text, none of them a control character (it is sent inside SMS text), not starting or ending
 /// with a space.

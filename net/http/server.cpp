@@ -1,8 +1,11 @@
 #include "net/http/server.hpp"
 
 #include <atomic>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <system_error>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -37,16 +40,44 @@ bool expects_continue(const http::request<http::string_body>& request) {
   return request.version() >= 11 && beast::iequals(request[http::field::expect], "100-continue");
 }
 
+class session;
+
 /// What every session shares with the listener.
 struct shared_state {
+  using registration = std::list<std::weak_ptr<session>>::iterator;
+
   // A constructor, since clang 14 cannot make_shared an aggregate (no P0960).
   shared_state(request_handler& handler_, http_server_limits limits_)
     : handler(handler_), limits(limits_) {}
+
+  /// Lists a started session, for `open_sessions`.
+  registration add(std::weak_ptr<session> started) {
+    std::lock_guard lock{mutex};
+    return sessions.insert(sessions.end(), std::move(started));
+  }
+
+  /// Forgets a session that ends.
+  void remove(registration entry) {
+    std::lock_guard lock{mutex};
+    sessions.erase(entry);
+  }
+
+  /// The sessions still open.
+  std::vector<std::shared_ptr<session>> open_sessions() {
+    std::vector<std::shared_ptr<session>> open;
+    std::lock_guard lock{mutex};
+    for (const auto& entry : sessions)
+      if (auto alive = entry.lock())
+        open.push_back(std::move(alive));
+    return open;
+  }
 
   request_handler& handler;
   http_server_limits limits;
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::list<std::weak_ptr<session>> sessions; ///< Guarded by `mutex`.
 };
 
 /// One client connection: reads a request, hands it to the handler, writes the answer, and
@@ -58,14 +89,31 @@ public:
     ++shared_->connections;
   }
 
-  ~session() { --shared_->connections; }
+  ~session() {
+    if (registration_)
+      shared_->remove(*registration_);
+    --shared_->connections;
+  }
 
   void start() {
+    registration_ = shared_->add(weak_from_this());
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  /// At a stop: closes the connection if it waits for a request of which nothing arrived yet
+  /// (an idle keep-alive connection); a request being read or answered goes on.
+  void close_if_idle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ && self->buffer_.size() == 0 && !self->parser_->got_some())
+        self->close();
+    });
   }
 
 private:
   void read() {
+    if (shared_->stopping)
+      return close(); // the answer before said keep-alive, but the server stopped since
+    idle_ = true;
     parser_.emplace();
     apply_limits(*parser_, shared_->limits);
     stream_.expires_after(shared_->limits.header_timeout);
@@ -78,6 +126,7 @@ private:
   /// Answers "100 Continue" when the client waits for it, then reads the body (under the same
   /// deadline as the head). A body over the limit is refused here, before the client sends it.
   void on_header(beast::error_code ec) {
+    idle_ = false;
     if (ec)
       return on_read(ec);
     if (!expects_continue(parser_->get()))
@@ -167,6 +216,8 @@ private:
   std::shared_ptr<shared_state> shared_;
   bool keep_alive_ = false;
   unsigned version_ = 11;
+  bool idle_ = false; ///< Waiting for the head of a request.
+  std::optional<shared_state::registration> registration_;
 };
 
 } // namespace
@@ -251,6 +302,8 @@ void http_server::start() {
 
 void http_server::stop() {
   impl_->shared->stopping = true;
+  for (const auto& open : impl_->shared->open_sessions())
+    open->close_if_idle();
   asio::dispatch(impl_->acceptor.get_executor(), [self = impl_] {
     beast::error_code ignored;
     self->acceptor.close(ignored);

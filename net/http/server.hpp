@@ -39,7 +39,8 @@ public:
   /// Starts accepting connections.
   void start();
 
-  /// Stops accepting; open connections finish their current request and close.
+  /// Stops accepting and closes idle keep-alive connections; the other open connections finish
+  /// their current request and close.
   void stop();
 
   /// The port actually bound (useful with port 0).

@@ -404,6 +404,23 @@ TEST_F(verification_flow, long_poll_wakes_on_change_and_times_out) {
   EXPECT_EQ(timed_out->latest_delivery(), ds::delivered);
 }
 
+// At a shutdown the long polls still waiting get the state as it is: their requesters end at
+// once instead of holding the actor system's stop until their waits run out.
+TEST_F(verification_flow, a_shutdown_answers_the_long_polls_waiting) {
+  auto view = start(phone_a);
+  auto id = view.verification.id;
+  auto seen = get(id).latest_delivery();
+  (*client_)->send(shard_, atom::get::value, verification_query{id, 30s, seen});
+  run();
+  ASSERT_FALSE(try_receive([](verification_view&) {})) << "nothing changed yet";
+  caf::anon_send_exit(shard_, caf::exit_reason::user_shutdown);
+  run();
+  std::optional<verification_view> answered;
+  try_receive([&](verification_view& v) { answered = v; });
+  ASSERT_TRUE(answered) << "answered without any virtual time passing";
+  EXPECT_EQ(answered->latest_delivery(), seen);
+}
+
 TEST_F(verification_flow, idle_phone_actors_passivate_and_come_back) {
   auto view = start(phone_a);
   auto code = egress_data_->requests[0].code;

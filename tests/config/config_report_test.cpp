@@ -42,7 +42,7 @@ TEST_F(config_test, secrets_are_redacted_when_described) {
   for (auto secret : {std::string{"key-one"}, std::string{"key-two"}, auth_token,
                       std::string{"previous-token"}, std::string{"a-long-enough-secret"}})
     EXPECT_FALSE(contains(described, secret)) << described;
-  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 44);
+  EXPECT_EQ(std::count(described.begin(), described.end(), '\n'), 48);
   EXPECT_TRUE(contains(described, "VERITY_DEMO" + std::string(24, ' ') + "= auto (default)")) << described;
   EXPECT_TRUE(contains(described, "<redacted> (environment TWILIO_AUTH_TOKEN)")) << described;
   EXPECT_TRUE(contains(described, account_sid)) << "the account SID is not a secret";

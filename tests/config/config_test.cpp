@@ -37,6 +37,8 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_EQ(c.storage_memory, 128U * 1024 * 1024);
   EXPECT_EQ(c.max_body, 64U * 1024);
   EXPECT_EQ(c.header_timeout, 10s);
+  EXPECT_EQ(c.drain, 35s) << "longer than a 30 s long poll";
+  EXPECT_EQ(c.prestop, 0s);
   EXPECT_EQ(c.ip_limit, (rate_limit{120, 1min}));
   EXPECT_EQ(c.prefix_limit, (rate_limit{1000, 10min}));
   EXPECT_EQ(c.prefix_cooldown, 30min);
@@ -48,6 +50,7 @@ TEST_F(config_test, defaults_follow_the_contract) {
   EXPECT_GE(c.worker_threads(), 1U);
   EXPECT_EQ(c.shards, 16U);
   EXPECT_EQ(c.log_level, severity::info);
+  EXPECT_EQ(c.log_style, log_format::text);
   EXPECT_TRUE(c.code_secret.empty());
   EXPECT_EQ(describe_effective(default_config()), describe_effective(c));
 }
@@ -69,7 +72,7 @@ TEST_F(config_test, the_key_table_follows_the_naming_rule) {
     EXPECT_EQ(find_file_key(key.file_key), &key);
     EXPECT_FALSE(key.description.empty()) << key.env;
   }
-  EXPECT_EQ(config_keys().size(), 44U);
+  EXPECT_EQ(config_keys().size(), 48U);
   EXPECT_EQ(key_info(key_id::public_url).env_alias, "API_BASE_URL");
   EXPECT_EQ(key_info(key_id::twilio_auth_token_previous).file_key, "twilio.auth_token_previous");
   EXPECT_EQ(find_file_key("delivery.timeot"), nullptr);
@@ -224,6 +227,8 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_LISTEN", "8080", ""}, {"VERITY_LISTEN", ":8080", ""},
     {"VERITY_LISTEN", "::1:8080", ""}, {"VERITY_LISTEN", "[::1]", ""},
     {"VERITY_LISTEN", "localhost:65536", ""}, {"VERITY_LISTEN", "[]:80", ""},
+    {"VERITY_ADMIN_LISTEN", "9090", ""}, {"VERITY_ADMIN_LISTEN", "[::1]", ""},
+    {"VERITY_DRAIN", "35", ""}, {"VERITY_PRESTOP", "-1s", ""},
     {"VERITY_PUBLIC_URL", "ftp://x.example", ""}, {"VERITY_PUBLIC_URL", "x.example", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/?a=1", ""},
     {"VERITY_PUBLIC_URL", "https://x.example/#top", ""},
@@ -246,7 +251,7 @@ TEST_F(config_test, each_invalid_value_is_named_with_its_expectation) {
     {"VERITY_NET_THREADS", "0", ""}, {"VERITY_NET_THREADS", "65", ""},
     {"VERITY_WORKERS", "257", ""}, {"VERITY_WORKERS", "-1", ""},
     {"VERITY_SHARDS", "0", ""}, {"VERITY_SHARDS", "1025", ""},
-    {"VERITY_LOG_LEVEL", "verbose", ""},
+    {"VERITY_LOG_LEVEL", "verbose", ""}, {"VERITY_LOG_FORMAT", "logfmt", ""},
     {"VERITY_BRAND", std::string(31, 'b'), ""}, {"VERITY_BRAND", "Acme\tBank", ""},
     {"VERITY_BRAND", "Acme\x7f", ""},
     {"VERITY_BRAND", "Acme\xc2\x85", ""}, {"VERITY_BRAND", "Acme\xff", ""},
@@ -296,6 +301,7 @@ TEST_F(config_test, valid_values_are_normalized) {
           {"TWILIO_WHATSAPP_TEMPLATE_SID", "HX0123456789ABCDEF0123456789abcdef"},
           {"VERITY_FALLBACK", "AUTO"},
           {"VERITY_LOG_LEVEL", "Warn"},
+          {"VERITY_LOG_FORMAT", "JSON"},
           {"VERITY_SYNC", "off"},
           {"VERITY_WORKERS", "3"},
           {"VERITY_CODE_SECRET", "0123456789abcdef"}};
@@ -305,9 +311,21 @@ TEST_F(config_test, valid_values_are_normalized) {
   EXPECT_EQ(c.twilio.whatsapp_number, sender);
   EXPECT_EQ(c.fallback, fallback_policy::automatic);
   EXPECT_EQ(c.log_level, severity::warn);
+  EXPECT_EQ(c.log_style, log_format::json);
   EXPECT_FALSE(c.sync);
   EXPECT_EQ(c.worker_threads(), 3U);
   EXPECT_EQ(c.code_secret, "0123456789abcdef");
+}
+
+TEST_F(config_test, the_admin_listener_is_off_unless_an_address_is_given) {
+  EXPECT_FALSE(loaded().admin_listen);
+  env_ = {{"VERITY_ADMIN_LISTEN", "[::1]:0"}};
+  auto c = loaded();
+  ASSERT_TRUE(c.admin_listen);
+  EXPECT_EQ(c.admin_listen->to_string(), "[::1]:0");
+  EXPECT_NE(describe_effective(c).find("= [::1]:0 (environment VERITY_ADMIN_LISTEN)"),
+            std::string::npos)
+    << describe_effective(c);
 }
 
 TEST_F(config_test, cors_origins_take_the_form_browsers_send) {

@@ -2,7 +2,9 @@
 // fake Twilio that keeps every request (so the test learns the codes Verity sent), drive
 // verifications, signed and forged callbacks, wrong and right checks and a wrong API key
 // through it, then search everything it wrote to its log and its data directory for a code, a
-// full phone number, the API key, the Twilio auth token or the code secret.
+// full phone number, the API key, the Twilio auth token or the code secret. The same run with
+// JSON log lines (VERITY_LOG_FORMAT=json) also checks that every line of standard error is one
+// JSON object with its fields.
 
 #include <atomic>
 #include <csignal>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -104,8 +107,9 @@ protected:
   }
   void TearDown() override { std::filesystem::remove_all(data_dir_); }
 
-  std::map<std::string, std::string> environment() const {
+  std::map<std::string, std::string> environment(const std::string& log_format) const {
     return {{"VERITY_LISTEN", "127.0.0.1:0"},
+            {"VERITY_LOG_FORMAT", log_format},
             {"VERITY_DATA_DIR", data_dir_.string()},
             {"VERITY_API_KEYS", api_key},
             {"VERITY_CODE_SECRET", code_secret},
@@ -140,14 +144,19 @@ protected:
                             "X-Twilio-Signature: " + signature});
   }
 
+  /// Runs verifications, callbacks and checks through a `verity` logging in `log_format`,
+  /// then searches its log (kept in `log_`) and data directory for every secret.
+  void run_and_search(const std::string& log_format);
+
   fake_twilio twilio_;
   std::filesystem::path data_dir_;
   std::string address_;
+  std::string log_; ///< Everything the run wrote to standard error.
 };
 
-TEST_F(secrets_in_logs_test, no_code_phone_or_key_reaches_the_log_or_the_disk) {
-  test::child_process verity{test::build_directory() + "/verity", {}, environment()};
-  auto address = verity.wait_for_line(std::regex{R"(verity listening on (http://\S+))"}, 20s);
+void secrets_in_logs_test::run_and_search(const std::string& log_format) {
+  test::child_process verity{test::build_directory() + "/verity", {}, environment(log_format)};
+  auto address = verity.wait_for_line(std::regex{R"(verity listening on (http://[^\s"]+))"}, 20s);
   ASSERT_TRUE(address) << verity.output();
   address_ = *address;
 
@@ -182,7 +191,8 @@ TEST_F(secrets_in_logs_test, no_code_phone_or_key_reaches_the_log_or_the_disk) {
   }
   ASSERT_TRUE(verity.stop(SIGTERM, 10s));
 
-  auto log = verity.output();
+  log_ = verity.output();
+  const auto& log = log_;
   auto disk = all_bytes_under(data_dir_);
   EXPECT_NE(log.find("+1******0123"), std::string::npos) << "the run logs masked phones:\n" << log;
   for (const auto& code : codes) {
@@ -197,6 +207,30 @@ TEST_F(secrets_in_logs_test, no_code_phone_or_key_reaches_the_log_or_the_disk) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in the log";
     EXPECT_EQ(disk.find(secret), std::string::npos) << secret << " on disk";
   }
+}
+
+TEST_F(secrets_in_logs_test, no_code_phone_or_key_reaches_the_log_or_the_disk) {
+  run_and_search("text");
+}
+
+TEST_F(secrets_in_logs_test, json_log_lines_hold_no_secret_and_each_is_one_json_object) {
+  run_and_search("json");
+  ASSERT_FALSE(log_.empty());
+  ASSERT_EQ(log_.back(), '\n');
+  std::istringstream lines{log_};
+  std::size_t count = 0;
+  const std::regex rfc3339{R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"};
+  for (std::string line; std::getline(lines, line); ++count) {
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << "not a JSON object: " << line;
+    ASSERT_TRUE(parsed.contains("ts") && parsed["ts"].is_string()) << line;
+    EXPECT_TRUE(std::regex_match(parsed["ts"].get<std::string>(), rfc3339)) << line;
+    EXPECT_TRUE(parsed.contains("level") && parsed["level"].is_string()) << line;
+    EXPECT_TRUE(parsed.contains("msg") && parsed["msg"].is_string()) << line;
+    EXPECT_EQ(parsed["logger"], "verity") << line;
+    EXPECT_TRUE(parsed["thread"].is_number()) << line;
+  }
+  EXPECT_GT(count, 10u) << "a whole run, debug lines included";
 }
 
 } // namespace

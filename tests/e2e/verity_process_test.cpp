@@ -103,6 +103,7 @@ TEST_F(verity_process_test, sigterm_finishes_requests_in_flight_reports_not_read
   const std::string key = "e2e-key-0123456789abcdef";
   auto env = environment();
   env["VERITY_API_KEYS"] = key;
+  env["VERITY_PRESTOP"] = "2s"; // not ready, still serving: then idle connections close
   auto verity = std::make_unique<child_process>(verity_binary(), std::vector<std::string>{}, env);
   auto address = verity->wait_for_line(std::regex{R"(verity listening on (http://\S+))"}, 20s);
   ASSERT_TRUE(address) << verity->output();
@@ -126,10 +127,11 @@ TEST_F(verity_process_test, sigterm_finishes_requests_in_flight_reports_not_read
         .body);
   ASSERT_EQ(view["delivery"]["state"], "read");
 
-  // Two accepted connections: one with a 3 s long poll in flight, one idle. The server accepts
-  // in connection order, so once the idle one is answered the polling one is accepted too.
-  test::raw_connection polling{port};
-  polling.send("GET /v1/verifications/" + id + "?wait=3&seen=read HTTP/1.1\r\nHost: x\r\n"
+  // Two accepted connections: one with a 5 s long poll in flight (it outlasts the pre-stop
+  // delay), one idle. The server accepts in connection order, so once the idle one is answered
+  // the polling one is accepted too.
+  test::raw_connection polling{port, 10s};
+  polling.send("GET /v1/verifications/" + id + "?wait=5&seen=read HTTP/1.1\r\nHost: x\r\n"
                "Authorization: Bearer " + key + "\r\n\r\n");
   test::raw_connection idle{port};
   idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -142,7 +144,8 @@ TEST_F(verity_process_test, sigterm_finishes_requests_in_flight_reports_not_read
   ASSERT_TRUE(ready) << verity->output();
   EXPECT_EQ(ready->status, 503);
   EXPECT_EQ(nlohmann::json::parse(ready->body)["reasons"][0], "shutting down");
-  EXPECT_TRUE(ready->closes);
+  EXPECT_TRUE(idle.read_until_close().empty());
+  EXPECT_TRUE(idle.closed_by_server()) << "the idle connection closes once the delay is over";
   auto polled = polling.read_response();
   ASSERT_TRUE(polled) << "the long poll in flight is answered";
   EXPECT_EQ(polled->status, 200);

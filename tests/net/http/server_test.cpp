@@ -398,5 +398,24 @@ TEST_F(http_server_patient_test, out_of_descriptors_it_retries_accepting_without
   EXPECT_EQ(later->status, 200);
 }
 
+TEST_F(http_server_patient_test, stop_closes_idle_keep_alive_connections_at_once) {
+  raw_connection idle{server_->port()};
+  idle.send(raw_get("/healthz"));
+  ASSERT_TRUE(idle.read_response());
+  auto held = gate_.get_future();
+  raw_connection busy{server_->port()};
+  busy.send(raw_get("/gate"));
+  ASSERT_EQ(held.wait_for(5s), std::future_status::ready);
+
+  server_->stop();
+  EXPECT_TRUE(idle.read_until_close().empty());
+  EXPECT_TRUE(idle.closed_by_server()) << "closed by the stop, not after the 10 s header timeout";
+  held.get()({200, "text/plain", "finished", {}});
+  auto answers = busy.read_until_close();
+  ASSERT_EQ(answers.size(), 1u) << "the request in flight is still answered";
+  EXPECT_EQ(answers[0].body, "finished");
+  EXPECT_TRUE(answers[0].closes);
+}
+
 } // namespace
 } // namespace verity::net
